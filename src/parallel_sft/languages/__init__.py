@@ -1,0 +1,49 @@
+"""The language registry: one canonical key per PL, aliases resolved in one place.
+
+Adding a PL means adding one module here (a `LANGUAGE` built from `base.Language`), one
+line in `_MODULES`, and its fixtures under tests/; nothing else in the toolkit changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ..errors import UnknownLanguageError
+from .base import Language, Toolchain
+
+_MODULES = (
+    "python", "c", "cpp", "java", "javascript", "typescript", "go", "rust", "ruby", "php",
+    "perl", "lua", "r", "bash", "scala", "kotlin", "csharp", "d", "haskell", "ocaml",
+    "racket", "elixir", "clojure", "fortran", "nim",
+)  # fmt: skip
+
+LANGUAGES: dict[str, Language] = {
+    lang.name: lang
+    for lang in (importlib.import_module(f"{__name__}.{m}").LANGUAGE for m in _MODULES)
+}
+
+_ALIASES: dict[str, str] = {}
+for _lang in LANGUAGES.values():
+    for _alias in (_lang.name, _lang.display, *_lang.aliases):
+        _ALIASES.setdefault(_alias.lower(), _lang.name)
+
+
+def get_language(name: str) -> Language:
+    """The registry entry for `name` or any of its aliases (case-insensitive)."""
+    key = _ALIASES.get(name.strip().lower())
+    if key is None:
+        raise UnknownLanguageError(name, sorted(LANGUAGES))
+    return LANGUAGES[key]
+
+
+def parse_languages(spec: str | list[str] | tuple[str, ...]) -> list[Language]:
+    """`"cpp,go,rs"` or `["cpp", "go"]` -> registry entries, in order, without repeats;
+    `"all"` -> every PL."""
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    names = [n.strip() for n in names if n.strip()]
+    if names == ["all"]:
+        return list(LANGUAGES.values())
+    return list(dict.fromkeys(get_language(n) for n in names))
+
+
+__all__ = ["LANGUAGES", "Language", "Toolchain", "get_language", "parse_languages"]

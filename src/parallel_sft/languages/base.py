@@ -1,0 +1,119 @@
+"""What the toolkit knows about one programming language (PL), in one place.
+
+A `Language` is data plus two small hooks (`find_toolchain`, `version`). Command templates
+are argv lists whose items may use ``{src}`` (the source file name) and ``{memory_mb}``
+(the run's memory limit, for runtimes that size their own heap, like the JVM).
+Commands run inside the sandbox, in the candidate's work dir, with the sandbox's PATH.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# Where the sandbox looks for executables first. The user's PATH comes after, so that a
+# toolchain installed in an unusual place still works (it is bind-mounted read-only).
+SYSTEM_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+_SYSTEM_PREFIXES = ("/usr/", "/bin/", "/sbin/", "/lib", "/etc/", "/opt/")
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """Where a language's executables live, as the sandbox must see them."""
+
+    bin_dirs: tuple[str, ...] = ()  # prepended to the sandbox PATH
+    ro_paths: tuple[str, ...] = ()  # extra read-only bind mounts
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str  # canonical registry key
+    display: str  # human name: "C++"
+    aliases: tuple[str, ...]  # other names users and models use: "cpp", "c++", "cxx"
+    source_file: str  # the file the program is written to
+    run: tuple[str, ...]  # argv template to run the program
+    tools: tuple[str, ...]  # executables that must exist (first one gives the version)
+    debian_packages: tuple[str, ...]
+    grammar: str | None  # tree-sitter-language-pack grammar name
+    conventions: str  # what a translator must follow to produce a runnable program
+    example: str  # reads "a b", prints a+b: used by `psft langs --check`
+    # A compiler, or a syntax check for interpreted PLs; None where the toolchain has none.
+    compile: tuple[str, ...] | None = None
+    compiled: bool = True  # False: `compile` only checks syntax
+    fence_tags: tuple[str, ...] = ()  # markdown info strings besides name and aliases
+    npm_packages: tuple[str, ...] = ()
+    version_args: tuple[str, ...] = ("--version",)
+    # Slow starters (JVM, BEAM, R) get their time limit multiplied by this.
+    time_factor: float = 1.0
+    # Runtimes with a large fixed footprint (the JVM) get this on top of the memory limit.
+    memory_overhead_mb: int = 0
+    env: Mapping[str, str] = field(default_factory=dict)
+    # Read-only paths the toolchain needs beyond /usr and /etc (e.g. GHC's package db).
+    sandbox_paths: tuple[str, ...] = ()
+    # False for runtimes that reserve address space up front (JVM, Go, V8, GHC, BEAM):
+    # RLIMIT_AS, the fallback where no cgroup is writable, would kill them at start-up.
+    rlimit_as: bool = True
+    # stderr fragments that mean the runtime ran out of memory (-> MEMORY_LIMIT).
+    oom_markers: tuple[str, ...] = ()
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Every markdown fence tag that names this PL."""
+        return tuple(dict.fromkeys((self.name, *self.aliases, *self.fence_tags)))
+
+    def placeholders(self) -> dict[str, str]:
+        """Extra values for the command templates, computed on the host."""
+        return {}
+
+    def find_toolchain(self) -> Toolchain | None:
+        """Locate the executables; None when any is missing."""
+        bin_dirs: list[str] = []
+        for tool in self.tools:
+            path = _which(tool)
+            if path is None:
+                return None
+            directory = os.path.dirname(path)
+            if not path.startswith(_SYSTEM_PREFIXES) and directory not in bin_dirs:
+                bin_dirs.append(directory)
+        return Toolchain(bin_dirs=tuple(bin_dirs), ro_paths=tuple(bin_dirs))
+
+    def version(self) -> str | None:
+        """The toolchain's own version line, or None when it is not installed."""
+        return _version(self)
+
+    def install_hint(self) -> str:
+        parts = []
+        if self.debian_packages:
+            parts.append("apt-get install " + " ".join(self.debian_packages))
+        if self.npm_packages:
+            parts.append("npm install -g " + " ".join(self.npm_packages))
+        how = " && ".join(parts) or "install it"
+        return f"run `scripts/install-toolchains.sh {self.name}` (or: {how})"
+
+
+def _which(tool: str) -> str | None:
+    return shutil.which(tool, path=os.pathsep.join(SYSTEM_PATH)) or shutil.which(tool)
+
+
+@functools.cache
+def _version(lang: Language) -> str | None:
+    toolchain = lang.find_toolchain()
+    if toolchain is None:
+        return None
+    tool = lang.tools[0]
+    in_toolchain = [os.path.join(d, tool) for d in toolchain.bin_dirs]
+    exe = next((p for p in in_toolchain if os.path.isfile(p)), None) or _which(tool) or tool
+    try:
+        # Trusted binaries only: the toolchain itself, never candidate code.
+        out = subprocess.run(
+            [exe, *lang.version_args], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (out.stdout + "\n" + out.stderr).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and "warning" not in ln.lower()]
+    return lines[0][:80] if lines else "?"

@@ -1,0 +1,201 @@
+"""The records that pass between stages: Problem, Test, Candidate, Verdict.
+
+They are plain dataclasses with ``from_dict``/``to_dict`` so that a stage can take rows
+from JSONL, parquet or a Hugging Face dataset alike. ``*_features()`` give the matching
+``datasets.Features`` (imported lazily: ``datasets`` is slow to import and the CLI's
+help should not pay for it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """How a candidate program fared. Every executor returns one of these."""
+
+    OK = "OK"
+    WRONG_ANSWER = "WRONG_ANSWER"
+    RUNTIME_ERROR = "RUNTIME_ERROR"
+    TIME_LIMIT = "TIME_LIMIT"
+    MEMORY_LIMIT = "MEMORY_LIMIT"
+    OUTPUT_LIMIT = "OUTPUT_LIMIT"
+    COMPILE_ERROR = "COMPILE_ERROR"
+    SYNTAX_ERROR = "SYNTAX_ERROR"
+    # The sandbox or toolchain failed, not the program: retried, never held against it.
+    INFRA_ERROR = "INFRA_ERROR"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Test:
+    input: str
+    output: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A solution in the problem's source language."""
+
+    language: str
+    code: str
+
+
+@dataclass
+class Problem:
+    id: str
+    source: str
+    statement: str
+    tests: list[Test]
+    reference: Reference | None = None
+    kind: str = "stdio"
+    time_limit_s: float = 2.0
+    memory_limit_mb: int = 256
+    tags: list[str] = field(default_factory=list)
+    difficulty: str | None = None
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Problem:
+        missing = [k for k in ("id", "statement", "tests") if row.get(k) is None]
+        if missing:
+            raise ValueError(f"problem is missing {', '.join(missing)}")
+        ref = row.get("reference")
+        return cls(
+            id=str(row["id"]),
+            source=str(row.get("source") or str(row["id"]).split("/")[0]),
+            statement=row["statement"],
+            tests=[Test(str(t["input"]), str(t["output"])) for t in row["tests"]],
+            reference=Reference(ref["language"], ref["code"]) if ref else None,
+            kind=row.get("kind") or "stdio",
+            time_limit_s=float(row.get("time_limit_s") or 2.0),
+            memory_limit_mb=int(row.get("memory_limit_mb") or 256),
+            tags=list(row.get("tags") or []),
+            difficulty=row.get("difficulty"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Candidate:
+    """A program proposed as a solution of ``problem_id`` in ``language``.
+
+    ``extra`` keeps any column the caller's rows carried beyond ours (an ``id``, say),
+    so that verdicts join back to inputs without relying on row order.
+    """
+
+    problem_id: str
+    language: str
+    code: str
+    response: str = ""
+    model: str = ""
+    prompt_hash: str = ""
+    sample: int = 0
+    round: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Candidate:
+        missing = [k for k in ("problem_id", "language", "code") if row.get(k) is None]
+        if missing:
+            raise ValueError(f"candidate is missing {', '.join(missing)}")
+        known = {f.name for f in fields(cls)} - {"extra"}
+        return cls(
+            problem_id=str(row["problem_id"]),
+            language=str(row["language"]),
+            code=str(row["code"]),
+            response=row.get("response") or "",
+            model=row.get("model") or "",
+            prompt_hash=row.get("prompt_hash") or "",
+            sample=int(row.get("sample") or 0),
+            round=int(row.get("round") or 0),
+            extra={k: v for k, v in row.items() if k not in known},
+        )
+
+    def key(self) -> dict[str, Any]:
+        """The columns a verdict row keeps: everything but the program text."""
+        return {
+            "problem_id": self.problem_id,
+            "language": self.language,
+            "sample": self.sample,
+            "round": self.round,
+            "model": self.model,
+            "prompt_hash": self.prompt_hash,
+            **self.extra,
+        }
+
+    def code_hash(self) -> str:
+        return hashlib.sha256(self.code.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Verdict:
+    status: Status
+    tests_passed: int = 0
+    tests_total: int = 0
+    compile_ms: float = 0.0
+    run_ms: float = 0.0
+    max_rss_mb: float = 0.0
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status"] = self.status.value
+        return d
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Verdict:
+        return cls(
+            status=Status(row["status"]),
+            tests_passed=int(row.get("tests_passed") or 0),
+            tests_total=int(row.get("tests_total") or 0),
+            compile_ms=float(row.get("compile_ms") or 0.0),
+            run_ms=float(row.get("run_ms") or 0.0),
+            max_rss_mb=float(row.get("max_rss_mb") or 0.0),
+            detail=row.get("detail") or "",
+        )
+
+
+def problem_features():  # -> datasets.Features
+    from datasets import Features, Value
+
+    return Features(
+        {
+            "id": Value("string"),
+            "source": Value("string"),
+            "statement": Value("string"),
+            "tests": [{"input": Value("string"), "output": Value("string")}],
+            "reference": {"language": Value("string"), "code": Value("string")},
+            "kind": Value("string"),
+            "time_limit_s": Value("float64"),
+            "memory_limit_mb": Value("int64"),
+            "tags": [Value("string")],
+            "difficulty": Value("string"),
+        }
+    )
+
+
+def verdict_features():  # -> datasets.Features
+    from datasets import Features, Value
+
+    return Features(
+        {
+            "status": Value("string"),
+            "tests_passed": Value("int64"),
+            "tests_total": Value("int64"),
+            "compile_ms": Value("float64"),
+            "run_ms": Value("float64"),
+            "max_rss_mb": Value("float64"),
+            "detail": Value("string"),
+        }
+    )

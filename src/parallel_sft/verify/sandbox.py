@@ -1,0 +1,269 @@
+"""The only place in the toolkit that starts untrusted code.
+
+Isolation comes from bubblewrap (bwrap), not from this module: each run gets new user,
+PID, network, IPC, UTS and cgroup namespaces; a read-only view of /usr, /etc (minus its
+secrets) and /opt; a fresh /proc, a minimal /dev and a private tmpfs /tmp; the candidate's
+work dir at /box (writable only while compiling); no home directories, no project files,
+no network; it dies with its parent. Inside it runs as uid 65534.
+
+Resources come from a per-run cgroup (memory, process count, CPU accounting; see
+`cgroup.py`) plus rlimits (CPU seconds, file size, open files, core dumps), and a
+wall-clock timeout here kills the whole tree: process group, cgroup and PID namespace.
+
+stdin, stdout and stderr are plain files opened by the parent, so a program that never
+reads its input or floods its output cannot block us; RLIMIT_FSIZE caps what it writes.
+
+`Sandbox(isolate=False)` runs the same command with the same limits but without bwrap:
+only for code you trust (the CLI's --no-sandbox warns).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SandboxUnavailableError
+from ..languages.base import SYSTEM_PATH, Toolchain
+from .cgroup import Cgroup, CgroupManager
+from .limits import RunLimits, cpu_rlimit
+
+BOX = "/box"
+SANDBOX_UID = 65534
+STDERR_KEEP = 64 * 1024
+# Readable by root on the host, and root's files look like the sandbox user's own.
+_SECRETS = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers")
+_SECRET_DIRS = ("/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d")
+_MERGED_USR = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+@dataclass
+class Execution:
+    """What happened to one sandboxed process tree."""
+
+    started: bool  # False: the sandbox itself failed to come up (-> INFRA_ERROR)
+    exit_code: int | None  # shell convention: 128 + N when killed by signal N
+    timed_out: bool  # killed by the wall-clock timeout
+    cpu_s: float | None  # None where no cgroup measures it
+    wall_s: float
+    peak_memory_mb: float
+    oom_killed: bool
+    output_limited: bool
+    stdout: bytes
+    stderr: bytes
+
+    def killed_by(self, sig: int) -> bool:
+        return self.exit_code == 128 + sig
+
+
+class Sandbox:
+    def __init__(self, isolate: bool = True):
+        self.isolate = isolate
+        if isolate and shutil.which("bwrap") is None:
+            raise SandboxUnavailableError("bubblewrap (bwrap) is not installed")
+        self.cgroups = CgroupManager.detect()
+        if self.cgroups is None:
+            warnings.warn(
+                "no writable cgroup: memory and CPU limits fall back to rlimits and wall time "
+                "(set PSFT_CGROUP_ROOT to a delegated cgroup v2 directory to fix)",
+                stacklevel=2,
+            )
+
+    def describe(self) -> str:
+        iso = "bubblewrap" if self.isolate else "NONE (--no-sandbox)"
+        cg = f"cgroup v{self.cgroups.version}" if self.cgroups else "rlimits only"
+        return f"isolation: {iso}; limits: {cg}"
+
+    def execute(
+        self,
+        argv: Sequence[str],
+        *,
+        box: Path,
+        scratch: Path,
+        limits: RunLimits,
+        stdin: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        toolchain: Toolchain = Toolchain(),
+        ro_paths: Sequence[str] = (),
+        writable: bool = False,
+        rlimit_as: bool = False,
+    ) -> Execution:
+        """Run `argv` in `box` (the program's cwd), its stdio in files under `scratch`."""
+        scratch.mkdir(parents=True, exist_ok=True)
+        full_env = {
+            "PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)),
+            "HOME": "/tmp",
+            "TMPDIR": "/tmp",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            **(env or {}),
+        }
+        status_path = scratch / "status.json"
+        cgroup = self.cgroups.create(limits.memory_mb, limits.processes) if self.cgroups else None
+        try:
+            with (
+                open(stdin or os.devnull, "rb") as fin,
+                open(scratch / "stdout", "wb") as fout,
+                open(scratch / "stderr", "wb") as ferr,
+                open(status_path, "wb") as fstatus,
+            ):
+                if self.isolate:
+                    cmd = self._bwrap_argv(
+                        argv, box, full_env, toolchain, ro_paths, writable, fstatus.fileno()
+                    )
+                    popen_env, cwd = {}, None
+                else:
+                    cmd, popen_env, cwd = list(argv), full_env, box
+                child_setup = _ChildSetup(limits, cgroup, rlimit_as)
+                start = time.monotonic()
+                proc = subprocess.Popen(
+                    cmd,
+                    stdin=fin,
+                    stdout=fout,
+                    stderr=ferr,
+                    cwd=cwd,
+                    env=popen_env,
+                    pass_fds=(fstatus.fileno(),),
+                    start_new_session=True,
+                    preexec_fn=child_setup,
+                )
+                status, timed_out = _wait(proc, limits.wall_s, cgroup)
+                wall = time.monotonic() - start
+            exit_code = os.waitstatus_to_exitcode(status)
+            if exit_code < 0:  # bare mode: killed by a signal; use bwrap's convention
+                exit_code = 128 - exit_code
+            started = not self.isolate or b"child-pid" in status_path.read_bytes()
+            stdout_size = (scratch / "stdout").stat().st_size
+            return Execution(
+                started=started,
+                exit_code=exit_code,
+                timed_out=timed_out,
+                cpu_s=cgroup.cpu_seconds() if cgroup else None,
+                wall_s=wall,
+                peak_memory_mb=(cgroup.peak_memory_mb() if cgroup else None) or 0.0,
+                oom_killed=cgroup.oom_killed() if cgroup else False,
+                output_limited=stdout_size >= limits.file_bytes
+                or exit_code == 128 + signal.SIGXFSZ,
+                stdout=_read(scratch / "stdout", limits.file_bytes),
+                stderr=_read_tail(scratch / "stderr", STDERR_KEEP),
+            )
+        finally:
+            if cgroup is not None:
+                cgroup.remove()
+
+    def _bwrap_argv(
+        self,
+        argv: Sequence[str],
+        box: Path,
+        env: Mapping[str, str],
+        toolchain: Toolchain,
+        ro_paths: Sequence[str],
+        writable: bool,
+        status_fd: int,
+    ) -> list[str]:
+        cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+        cmd += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
+        cmd += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        for path in _MERGED_USR:
+            if os.path.islink(path):
+                cmd += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                cmd += ["--ro-bind", path, path]
+        for path in _SECRETS:
+            if os.path.exists(path):
+                cmd += ["--ro-bind", "/dev/null", path]
+        for path in _SECRET_DIRS:
+            if os.path.isdir(path):
+                cmd += ["--tmpfs", path]
+        for path in ("/opt", *toolchain.ro_paths, *ro_paths):
+            if os.path.exists(path):
+                cmd += ["--ro-bind", path, path]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        cmd += ["--bind" if writable else "--ro-bind", str(box), BOX, "--chdir", BOX]
+        cmd += ["--clearenv"]
+        for key, value in env.items():
+            cmd += ["--setenv", key, value]
+        cmd += ["--json-status-fd", str(status_fd), "--", *argv]
+        return cmd
+
+
+class _ChildSetup:
+    """Runs in the forked child before exec: join the cgroup, then set the rlimits."""
+
+    def __init__(self, limits: RunLimits, cgroup: Cgroup | None, rlimit_as: bool):
+        self.limits, self.cgroup, self.rlimit_as = limits, cgroup, rlimit_as
+
+    def __call__(self) -> None:
+        lim = self.limits
+        cpu = cpu_rlimit(lim.cpu_s)
+        _setrlimit(resource.RLIMIT_CPU, cpu, cpu + 1)
+        _setrlimit(resource.RLIMIT_FSIZE, lim.file_bytes, lim.file_bytes)
+        _setrlimit(resource.RLIMIT_NOFILE, lim.open_files, lim.open_files)
+        _setrlimit(resource.RLIMIT_CORE, 0, 0)
+        stack = min(lim.memory_mb, 1024) * 2**20
+        _setrlimit(resource.RLIMIT_STACK, stack, stack)
+        if self.cgroup is not None:
+            self.cgroup.join()
+        else:  # Best effort without a cgroup; see cgroup.py.
+            if self.rlimit_as:
+                mem = lim.memory_mb * 2**20
+                _setrlimit(resource.RLIMIT_AS, mem, mem)
+            nproc = len(os.listdir("/proc")) + lim.processes
+            _setrlimit(resource.RLIMIT_NPROC, nproc, nproc)
+
+
+def _setrlimit(which: int, soft: int, hard: int) -> None:
+    try:
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):  # above the inherited hard limit: keep the stricter one
+        resource.setrlimit(which, (min(soft, resource.getrlimit(which)[1]),) * 2)
+
+
+def _wait(proc: subprocess.Popen, wall_s: float, cgroup: Cgroup | None) -> tuple[int, bool]:
+    """Wait for `proc`, killing its whole tree at the deadline. Returns (status, timed_out)."""
+    deadline = time.monotonic() + wall_s
+    delay, timed_out = 0.0005, False
+    while True:
+        pid, status = os.waitpid(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() >= deadline:
+            timed_out = True
+            _kill_tree(proc.pid, cgroup)
+            _, status = os.waitpid(proc.pid, 0)
+            break
+        time.sleep(delay)
+        delay = min(delay * 2, 0.02)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
+    # Whatever the program left behind (daemons, orphans) dies with it.
+    _kill_tree(proc.pid, cgroup)
+    return status, timed_out
+
+
+def _kill_tree(pgid: int, cgroup: Cgroup | None) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if cgroup is not None:
+        cgroup.kill()
+
+
+def _read(path: Path, limit: int) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
+def _read_tail(path: Path, keep: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        f.seek(max(0, f.tell() - keep))
+        return f.read()
+
