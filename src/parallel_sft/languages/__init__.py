@@ -43,7 +43,11 @@ def parse_languages(spec: str | list[str] | tuple[str, ...]) -> list[Language]:
     names = [n.strip() for n in names if n.strip()]
     if names == ["all"]:
         return list(LANGUAGES.values())
-    return list(dict.fromkeys(get_language(n) for n in names))
+    chosen = {}
+    for n in names:
+        lang = get_language(n)
+        chosen.setdefault(lang.name, lang)
+    return list(chosen.values())
 
 
 __all__ = ["LANGUAGES", "Language", "Toolchain", "get_language", "parse_languages"]

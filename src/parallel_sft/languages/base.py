@@ -8,8 +8,8 @@ Commands run inside the sandbox, in the candidate's work dir, with the sandbox's
 
 from __future__ import annotations
 
-import functools
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -99,8 +99,17 @@ def _which(tool: str) -> str | None:
     return shutil.which(tool, path=os.pathsep.join(SYSTEM_PATH)) or shutil.which(tool)
 
 
-@functools.cache
+_VERSION = re.compile(r"(?<![\d.])(\d+\.\d+(?:\.\d+)?)")
+_versions: dict[str, str | None] = {}
+
+
 def _version(lang: Language) -> str | None:
+    if lang.name not in _versions:
+        _versions[lang.name] = _probe_version(lang)
+    return _versions[lang.name]
+
+
+def _probe_version(lang: Language) -> str | None:
     toolchain = lang.find_toolchain()
     if toolchain is None:
         return None
@@ -114,6 +123,9 @@ def _version(lang: Language) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    text = (out.stdout + "\n" + out.stderr).strip()
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and "warning" not in ln.lower()]
-    return lines[0][:80] if lines else "?"
+    text = out.stdout + "\n" + out.stderr
+    lines = [ln for ln in text.splitlines() if ln.strip() and "warning" not in ln.lower()]
+    # Prefer the line that names the PL ("Elixir 1.14.0" rather than "Erlang/OTP 25").
+    line = next((ln for ln in lines if lang.display.split()[0].lower() in ln.lower()), None)
+    match = _VERSION.search(line or "\n".join(lines))
+    return match.group(1) if match else "?"

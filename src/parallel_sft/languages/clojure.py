@@ -14,6 +14,7 @@ LANGUAGE = Language(
     display="Clojure",
     aliases=("clj", "cljs"),
     source_file="main.clj",
+    compiled=False,
     run=("clojure", "{src}"),
     rlimit_as=False,
     tools=("clojure", "java"),

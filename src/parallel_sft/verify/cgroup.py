@@ -145,6 +145,7 @@ class CgroupManager:
                 bases = tuple(V1_ROOT / c / "psft" for c in ("memory", "pids", "cpuacct"))
                 for b in bases:
                     b.mkdir(exist_ok=True)
+                    _remove_stale(b)
                 return cls(1, bases)
         except OSError:
             return None
@@ -155,6 +156,7 @@ class CgroupManager:
         if enable_parent:
             _enable_controllers(base.parent)
         base.mkdir(exist_ok=True)
+        _remove_stale(base)
         _enable_controllers(base)
         controllers = (base / "cgroup.subtree_control").read_text().split()
         if not {"memory", "pids"} <= set(controllers):
@@ -183,6 +185,17 @@ class CgroupManager:
                     pass
             _write(pids / "pids.max", str(processes))
         return Cgroup(self.version, dirs)
+
+
+def _remove_stale(base: Path) -> None:
+    """Remove run cgroups left by a process that died (they are named <pid>-<n>)."""
+    for child in base.iterdir():
+        owner = child.name.split("-")[0]
+        if child.is_dir() and owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            try:
+                child.rmdir()
+            except OSError:
+                pass
 
 
 def _enable_controllers(cgroup: Path) -> None:

@@ -139,7 +139,8 @@ class Sandbox:
             exit_code = os.waitstatus_to_exitcode(status)
             if exit_code < 0:  # bare mode: killed by a signal; use bwrap's convention
                 exit_code = 128 - exit_code
-            started = not self.isolate or b"child-pid" in status_path.read_bytes()
+            # bwrap reports "exit-code" only once the program ran; a setup failure has none.
+            started = not self.isolate or timed_out or b"exit-code" in status_path.read_bytes()
             stdout_size = (scratch / "stdout").stat().st_size
             return Execution(
                 started=started,

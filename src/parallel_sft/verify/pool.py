@@ -1,0 +1,118 @@
+"""Verify a batch of candidates on every core, with a progress bar.
+
+`verify_batch` is a pure batch function: a list of (Candidate, Problem) in, an equally long
+list of Verdicts out, in the same order. Each worker process holds one Sandbox (cgroup
+detection once per worker) and judges whole candidates, so a candidate's compile and its
+tests stay on one core. `on_result` sees each verdict as soon as it exists, so callers can
+persist progress before the batch ends (or is interrupted).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+from ..languages import get_language
+from ..records import Candidate, Problem, Verdict
+from .runner import VerifyConfig, verify_program
+from .sandbox import Sandbox
+
+_worker_sandbox: Sandbox | None = None
+
+
+def _init_worker(isolate: bool) -> None:
+    global _worker_sandbox
+    _worker_sandbox = Sandbox(isolate=isolate)
+
+
+def _verify_one(code: str, language: str, problem: Problem, config: VerifyConfig) -> Verdict:
+    assert _worker_sandbox is not None
+    return verify_program(
+        code, get_language(language), problem, sandbox=_worker_sandbox, config=config
+    )
+
+
+def verify_batch(
+    items: Sequence[tuple[Candidate, Problem]],
+    config: VerifyConfig = VerifyConfig(),
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    on_result: Callable[[int, Verdict], None] | None = None,
+) -> list[Verdict]:
+    """Judge every candidate against its problem; verdicts in input order.
+
+    `workers` defaults to every core. With `workers=1` everything runs in this process.
+    """
+    workers = workers or os.cpu_count() or 1
+    verdicts: list[Verdict | None] = [None] * len(items)
+
+    def record(index: int, verdict: Verdict) -> None:
+        verdicts[index] = verdict
+        if on_result is not None:
+            on_result(index, verdict)
+
+    with _progress(progress) as bar:
+        task = bar.add_task("verifying", total=len(items))
+        if workers == 1:
+            _init_worker(config.isolate)
+            for i, (cand, problem) in enumerate(items):
+                record(i, _verify_one(cand.code, cand.language, problem, config))
+                bar.advance(task)
+        else:
+            _run_pool(items, config, workers, record, lambda: bar.advance(task))
+    return verdicts  # type: ignore[return-value]
+
+
+def _run_pool(
+    items: Sequence[tuple[Candidate, Problem]],
+    config: VerifyConfig,
+    workers: int,
+    record: Callable[[int, Verdict], None],
+    advance: Callable[[], None],
+) -> None:
+    # Submit in a bounded window so that an interrupt leaves little queued work behind.
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config.isolate,)) as ex:
+        pending: dict[Future, int] = {}
+        todo = iter(enumerate(items))
+        try:
+            while True:
+                for i, (cand, problem) in todo:
+                    fut = ex.submit(_verify_one, cand.code, cand.language, problem, config)
+                    pending[fut] = i
+                    if len(pending) >= workers * 4:
+                        break
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    record(pending.pop(fut), fut.result())
+                    advance()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+
+def _progress(enabled: bool):
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not enabled,
+        transient=False,
+    )

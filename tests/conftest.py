@@ -1,0 +1,73 @@
+"""Shared fixtures. Every test that runs a program uses the real sandbox (bubblewrap,
+cgroups) and real toolchains: in CI a missing toolchain is a failure, not a skip."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from parallel_sft.records import Problem, Test
+from parallel_sft.samples import load_sample_problems
+from parallel_sft.verify.sandbox import Sandbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROGRAMS = FIXTURES / "programs"
+HOSTILE = FIXTURES / "hostile"
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Sandbox:
+    return Sandbox()
+
+
+@pytest.fixture(scope="session")
+def samples() -> dict[str, Problem]:
+    return {p.id: p for p in load_sample_problems()}
+
+
+def make_problem(*tests: tuple[str, str], time_limit_s: float = 1.0, memory_mb: int = 256):
+    return Problem(
+        id="test/problem", source="test", statement="",
+        tests=[Test(i, o) for i, o in tests], time_limit_s=time_limit_s,
+        memory_limit_mb=memory_mb,
+    )
+
+
+def processes_matching(pattern: str) -> list[str]:
+    """Command lines of running processes that contain `pattern` (pgrep excludes itself)."""
+    out = subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True).stdout
+    return out.splitlines()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live (or zombie) process below `pid`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_stray_processes():
+    """After the whole suite: no sandbox is left running and no run cgroup is left over."""
+    yield
+    assert descendants(os.getpid()) == [], "processes left running after the suite"
+    for base in Path("/sys/fs/cgroup").glob("*/psft"):
+        # Run cgroups are named <owner pid>-<n>; other live processes may own some.
+        leftovers = [
+            p.name for p in base.iterdir()
+            if p.is_dir() and not Path(f"/proc/{p.name.split('-')[0]}").exists()
+        ]
+        assert leftovers == [], f"cgroups leaked in {base}: {leftovers}"

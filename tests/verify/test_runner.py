@@ -1,0 +1,63 @@
+from dataclasses import replace
+
+from parallel_sft.languages import LANGUAGES
+from parallel_sft.records import Status
+from parallel_sft.verify.runner import VerifyConfig, verify_program
+
+from ..conftest import make_problem
+
+PY = LANGUAGES["python"]
+ECHO_SUM = LANGUAGES["python"].example
+
+
+def test_stops_at_first_failure_unless_asked_for_all(sandbox):
+    problem = make_problem(("1 1\n", "2\n"), ("2 2\n", "5\n"), ("3 3\n", "6\n"))
+    first = verify_program(ECHO_SUM, PY, problem, sandbox=sandbox)
+    assert first.status is Status.WRONG_ANSWER
+    assert (first.tests_passed, first.tests_total) == (1, 3)
+    assert first.detail.startswith("test 2:")
+    every = verify_program(ECHO_SUM, PY, problem, sandbox=sandbox, config=VerifyConfig(all_tests=True))
+    assert every.status is Status.WRONG_ANSWER and every.tests_passed == 2
+
+
+def test_compiles_once_and_reports_timings(sandbox):
+    problem = make_problem(*[(f"{i} {i}\n", f"{2 * i}\n") for i in range(5)])
+    v = verify_program(LANGUAGES["c"].example, LANGUAGES["c"], problem, sandbox=sandbox)
+    assert v.status is Status.OK and v.tests_passed == 5
+    assert v.compile_ms > 0 and v.run_ms > 0
+
+
+def test_compile_error_carries_the_compiler_message(sandbox):
+    v = verify_program("int main( {", LANGUAGES["c"], make_problem(("", "")), sandbox=sandbox)
+    assert v.status is Status.COMPILE_ERROR and "error" in v.detail
+
+
+def test_exact_mode(sandbox):
+    problem = make_problem(("", "1 2\n"))
+    spaced = "print('1  2')"
+    assert verify_program(spaced, PY, problem, sandbox=sandbox).status is Status.OK
+    exact = verify_program(spaced, PY, problem, sandbox=sandbox, config=VerifyConfig(exact=True))
+    assert exact.status is Status.WRONG_ANSWER
+
+
+def test_missing_toolchain_is_infra_error_with_install_hint(sandbox):
+    ghost = replace(LANGUAGES["lua"], tools=("lua-not-installed-psft",))
+    v = verify_program("print(1)", ghost, make_problem(("", "1")), sandbox=sandbox)
+    assert v.status is Status.INFRA_ERROR
+    assert "install-toolchains.sh lua" in v.detail and "apt-get install lua5.4" in v.detail
+
+
+def test_time_limit_uses_cpu_time_and_the_language_factor(sandbox):
+    burn = "x = 0\nfor i in range(10**9): x += i"
+    v = verify_program(burn, PY, make_problem(("", ""), time_limit_s=0.5), sandbox=sandbox)
+    assert v.status is Status.TIME_LIMIT and "CPU" in v.detail
+    slow = replace(PY, time_factor=4.0)
+    ok_code = "x = 0\nfor i in range(10**7): x += i\nprint(1)"  # about 0.5-1 s of CPU
+    assert verify_program(ok_code, slow, make_problem(("", "1"), time_limit_s=0.5), sandbox=sandbox).ok
+
+
+def test_runtime_error_and_memory_marker(sandbox):
+    crash = verify_program("raise SystemExit(3)", PY, make_problem(("", "")), sandbox=sandbox)
+    assert crash.status is Status.RUNTIME_ERROR and "exit code 3" in crash.detail
+    oom = verify_program("raise MemoryError", PY, make_problem(("", "")), sandbox=sandbox)
+    assert oom.status is Status.MEMORY_LIMIT

@@ -1,0 +1,130 @@
+"""The sandbox's promises, checked from inside a sandboxed program."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from parallel_sft.errors import SandboxUnavailableError
+from parallel_sft.languages import LANGUAGES
+from parallel_sft.records import Status
+from parallel_sft.verify import sandbox as sandbox_module
+from parallel_sft.verify.limits import Limits
+from parallel_sft.verify.runner import verify_program
+from parallel_sft.verify.sandbox import Sandbox
+
+from ..conftest import make_problem, processes_matching
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = r"""
+import json, os, socket
+facts = {"uid": os.getuid(), "cwd": os.getcwd(), "pid": os.getpid(),
+         "home_dirs": os.path.exists("/root") or os.path.exists("/home/" + "x"),
+         "repo": os.path.exists(REPO), "tmp": os.listdir("/tmp"),
+         "env": sorted(os.environ), "hostname": socket.gethostname()}
+try:
+    facts["shadow"] = open("/etc/shadow").read()
+except OSError as e:
+    facts["shadow"] = e.strerror
+for path in ("/usr/psft-probe", "/etc/psft-probe", "/box/probe", "/tmp/probe"):
+    try:
+        open(path, "w").write("x"); facts[path] = "writable"
+    except OSError as e:
+        facts[path] = e.strerror
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=2); facts["net"] = "connected"
+except OSError as e:
+    facts["net"] = e.strerror
+print(json.dumps(facts))
+"""
+
+
+def _run(sandbox: Sandbox, tmp_path: Path, code: str, *, writable=False, wall_s=10.0, **kw):
+    box = tmp_path / "box"
+    box.mkdir(exist_ok=True)
+    limits = Limits(time_s=wall_s / 3).for_run(LANGUAGES["python"])
+    return sandbox.execute(
+        ["python3", "-c", code], box=box, scratch=tmp_path / "io", limits=limits,
+        writable=writable, **kw,
+    )
+
+
+def test_isolation_as_seen_from_inside(sandbox, tmp_path, monkeypatch):
+    monkeypatch.setenv("PSFT_HOST_SECRET", "x")
+    result = _run(sandbox, tmp_path, PROBE.replace("REPO", repr(str(REPO))))
+    assert result.started and result.exit_code == 0, result.stderr
+    facts = json.loads(result.stdout)
+    assert facts["uid"] == 65534
+    assert facts["cwd"] == "/box"
+    assert facts["pid"] < 10, "own PID namespace"
+    assert not facts["home_dirs"] and not facts["repo"]
+    assert facts["tmp"] == [], "private /tmp"
+    assert "PSFT_HOST_SECRET" not in facts["env"] and "HOME" in facts["env"]
+    assert facts["hostname"] == "sandbox"
+    assert facts["shadow"] in ("", "Permission denied"), "host secrets are masked"
+    assert facts["/usr/psft-probe"] == facts["/etc/psft-probe"] == "Read-only file system"
+    assert facts["/box/probe"] == "Read-only file system", "the work dir is read-only at run time"
+    assert facts["/tmp/probe"] == "writable"
+    assert facts["net"] in ("Network is unreachable", "Connection refused")
+
+
+def test_work_dir_is_writable_while_compiling(sandbox, tmp_path):
+    result = _run(sandbox, tmp_path, "open('/box/out', 'w').write('built')", writable=True)
+    assert result.exit_code == 0 and (tmp_path / "box" / "out").read_text() == "built"
+
+
+def test_wall_timeout_kills_the_whole_tree(sandbox, tmp_path):
+    code = "import subprocess, time\nsubprocess.Popen(['sleep', '3600.5'])\ntime.sleep(3600)"
+    start = time.monotonic()
+    result = _run(sandbox, tmp_path, code, wall_s=1.5)
+    assert result.timed_out and time.monotonic() - start < 10
+    assert processes_matching("sleep 3600.5") == []
+
+
+def test_cpu_time_is_measured(sandbox, tmp_path):
+    result = _run(sandbox, tmp_path, "x = 0\nfor i in range(3 * 10**7): x += i")
+    assert result.exit_code == 0
+    assert result.cpu_s is not None and 0.3 < result.cpu_s < result.wall_s + 0.5
+
+
+def test_missing_bubblewrap_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(sandbox_module.shutil, "which", lambda name: None)
+    with pytest.raises(SandboxUnavailableError) as err:
+        Sandbox()
+    assert "apt-get install bubblewrap" in str(err.value)
+    assert "--no-sandbox" in str(err.value)
+
+
+def test_no_sandbox_mode_still_enforces_limits(tmp_path):
+    bare = Sandbox(isolate=False)
+    problem = make_problem(("3 4\n", "7\n"), time_limit_s=1.0)
+    ok = verify_program(LANGUAGES["python"].example, LANGUAGES["python"], problem, sandbox=bare)
+    assert ok.status is Status.OK
+    hog = "x = b'x' * (2 * 2**30)\nprint(7)"
+    assert verify_program(hog, LANGUAGES["python"], problem, sandbox=bare).status is (
+        Status.MEMORY_LIMIT
+    )
+    spin = "while True: pass"
+    assert verify_program(spin, LANGUAGES["python"], problem, sandbox=bare).status is (
+        Status.TIME_LIMIT
+    )
+
+
+def test_sandbox_that_fails_to_start_is_infra_error_and_retried(sandbox, monkeypatch):
+    calls = []
+    real = Sandbox._bwrap_argv
+
+    def broken(self, argv, *args):
+        calls.append(argv)
+        cmd = real(self, argv, *args)
+        return cmd[:1] + ["--ro-bind", "/nonexistent-psft", "/x"] + cmd[1:]
+
+    monkeypatch.setattr(Sandbox, "_bwrap_argv", broken)
+    problem = make_problem(("3 4\n", "7\n"))
+    verdict = verify_program(LANGUAGES["c"].example, LANGUAGES["c"], problem, sandbox=sandbox)
+    assert verdict.status is Status.INFRA_ERROR
+    assert "nonexistent-psft" in verdict.detail
+    assert len(calls) == 3, "tried once and retried twice"
