@@ -30,8 +30,11 @@ def samples() -> dict[str, Problem]:
 
 def make_problem(*tests: tuple[str, str], time_limit_s: float = 1.0, memory_mb: int = 256):
     return Problem(
-        id="test/problem", source="test", statement="",
-        tests=[Test(i, o) for i, o in tests], time_limit_s=time_limit_s,
+        id="test/problem",
+        source="test",
+        statement="",
+        tests=[Test(i, o) for i, o in tests],
+        time_limit_s=time_limit_s,
         memory_limit_mb=memory_mb,
     )
 
@@ -67,7 +70,8 @@ def no_stray_processes():
     for base in Path("/sys/fs/cgroup").glob("*/psft"):
         # Run cgroups are named <owner pid>-<n>; other live processes may own some.
         leftovers = [
-            p.name for p in base.iterdir()
+            p.name
+            for p in base.iterdir()
             if p.is_dir() and not Path(f"/proc/{p.name.split('-')[0]}").exists()
         ]
         assert leftovers == [], f"cgroups leaked in {base}: {leftovers}"

@@ -77,17 +77,29 @@ def test_problems_load_from_parquet_and_saved_dataset(problems_file, tmp_path):
 def test_candidates_with_bad_rows_are_reported_and_the_rest_written(problems_file, tmp_path):
     cands = tmp_path / "cands.jsonl"
     lines = [
-        {"id": "a", "problem_id": "sample/sum-two", "language": "c++",
-         "code": "#include <cstdio>\nint main(){long long a,b;scanf(\"%lld%lld\",&a,&b);"
-                 "printf(\"%lld\\n\",a+b);}"},
+        {
+            "id": "a",
+            "problem_id": "sample/sum-two",
+            "language": "c++",
+            "code": '#include <cstdio>\nint main(){long long a,b;scanf("%lld%lld",&a,&b);'
+            'printf("%lld\\n",a+b);}',
+        },
         {"id": "b", "problem_id": "sample/sum-two", "language": "py", "code": "print(0)"},
         {"id": "c", "problem_id": "sample/sum-two", "language": "cobol", "code": "x"},
         {"id": "d", "problem_id": "sample/nope", "language": "python", "code": "x"},
     ]
     cands.write_text("".join(json.dumps(row) + "\n" for row in lines))
     out = tmp_path / "verdicts.jsonl"
-    proc = psft("verify", "--problems", str(problems_file), "--candidates", str(cands),
-                "--out", str(out), "--quiet")
+    proc = psft(
+        "verify",
+        "--problems",
+        str(problems_file),
+        "--candidates",
+        str(cands),
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert proc.returncode == 1
     _no_traceback(proc)
     assert "line 3: unknown language 'cobol'" in proc.stderr
@@ -101,8 +113,15 @@ def test_candidates_with_bad_rows_are_reported_and_the_rest_written(problems_fil
 def test_malformed_jsonl_names_the_line(problems_file, tmp_path):
     cands = tmp_path / "cands.jsonl"
     cands.write_text('{"problem_id": "sample/sum-two", "language": "c", "code": "x"}\n{oops\n')
-    proc = psft("verify", "--problems", str(problems_file), "--candidates", str(cands),
-                "--out", str(tmp_path / "o.jsonl"))
+    proc = psft(
+        "verify",
+        "--problems",
+        str(problems_file),
+        "--candidates",
+        str(cands),
+        "--out",
+        str(tmp_path / "o.jsonl"),
+    )
     assert proc.returncode == 1
     _no_traceback(proc)
     assert proc.stderr.strip().splitlines()[-1].startswith(f"error: {cands}:2: malformed JSON")
@@ -121,7 +140,9 @@ def test_bad_paths_are_one_line_errors(args, message):
     _no_traceback(proc)
 
 
-def test_missing_toolchain_is_infra_error_and_non_zero(monkeypatch, capsys, problems_file, tmp_path):
+def test_missing_toolchain_is_infra_error_and_non_zero(
+    monkeypatch, capsys, problems_file, tmp_path
+):
     from parallel_sft.languages.base import Language
 
     real = Language.find_toolchain
@@ -130,8 +151,16 @@ def test_missing_toolchain_is_infra_error_and_non_zero(monkeypatch, capsys, prob
     )
     out = tmp_path / "v.jsonl"
     code, _, err = run_main(
-        monkeypatch, capsys, "verify", "--problems", str(problems_file), "--out", str(out),
-        "--workers", "1", "--quiet",
+        monkeypatch,
+        capsys,
+        "verify",
+        "--problems",
+        str(problems_file),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--quiet",
     )
     assert code == 1
     assert "3 INFRA_ERROR verdicts" in err and "install-toolchains.sh python" in err
@@ -156,7 +185,16 @@ def test_interrupted_run_resumes_without_redoing_work(monkeypatch, capsys, probl
         return real(items, config, on_result=on_result, **kw)
 
     out = tmp_path / "v.jsonl"
-    args = ("verify", "--problems", str(problems_file), "--out", str(out), "--workers", "1", "--quiet")
+    args = (
+        "verify",
+        "--problems",
+        str(problems_file),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--quiet",
+    )
     monkeypatch.setattr(job, "verify_batch", interrupted)
     code, _, err = run_main(monkeypatch, capsys, *args)
     assert code == 130 and "rerun the same command to resume" in err

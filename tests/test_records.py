@@ -5,7 +5,9 @@ from parallel_sft.records import Candidate, Problem, Status, Verdict, problem_fe
 
 def test_problem_round_trip_and_features():
     row = {
-        "id": "src/1", "statement": "s", "tests": [{"input": "1\n", "output": "2\n"}],
+        "id": "src/1",
+        "statement": "s",
+        "tests": [{"input": "1\n", "output": "2\n"}],
         "reference": {"language": "python", "code": "print(2)"},
     }
     p = Problem.from_dict(row)

@@ -28,7 +28,9 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("interrupted: finished work is saved; rerun the same command to resume", err=True)
+        click.echo(
+            "interrupted: finished work is saved; rerun the same command to resume", err=True
+        )
         sys.exit(130)
     except click.ClickException as err:
         err.show()
@@ -45,7 +47,9 @@ def main() -> None:
             raise
         click.secho(
             f"internal error: {type(err).__name__}: {err} (rerun with PSFT_DEBUG=1 for the "
-            "traceback, and please report it)", fg="red", err=True,
+            "traceback, and please report it)",
+            fg="red",
+            err=True,
         )
         sys.exit(2)
 

@@ -16,10 +16,24 @@ def test_the_25_required_languages_are_registered():
 
 @pytest.mark.parametrize(
     "alias,name",
-    [("rs", "rust"), ("rb", "ruby"), ("pl", "perl"), ("rkt", "racket"), ("cs", "csharp"),
-     ("sh", "bash"), ("ts", "typescript"), ("js", "javascript"), ("ml", "ocaml"),
-     ("hs", "haskell"), ("kt", "kotlin"), ("py", "python"), ("C++", "cpp"), ("go", "go"),
-     ("Golang", "go"), ("c#", "csharp")],
+    [
+        ("rs", "rust"),
+        ("rb", "ruby"),
+        ("pl", "perl"),
+        ("rkt", "racket"),
+        ("cs", "csharp"),
+        ("sh", "bash"),
+        ("ts", "typescript"),
+        ("js", "javascript"),
+        ("ml", "ocaml"),
+        ("hs", "haskell"),
+        ("kt", "kotlin"),
+        ("py", "python"),
+        ("C++", "cpp"),
+        ("go", "go"),
+        ("Golang", "go"),
+        ("c#", "csharp"),
+    ],
 )
 def test_aliases_resolve(alias, name):
     assert get_language(alias).name == name

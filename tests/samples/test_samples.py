@@ -2,7 +2,7 @@
 
 import re
 
-from parallel_sft.records import Candidate, Status
+from parallel_sft.records import Candidate
 from parallel_sft.verify.pool import verify_batch
 
 FIXTURE_PROBLEMS = ("sample/sum-two", "sample/count-words", "sample/average")
@@ -30,10 +30,10 @@ def test_edge_cases_are_covered(samples):
 
 
 def test_every_reference_passes_its_own_tests(samples):
-    items = [
-        (Candidate(p.id, p.reference.language, p.reference.code), p) for p in samples.values()
-    ]
+    problems = list(samples.values())
+    items = [(Candidate(p.id, p.reference.language, p.reference.code), p) for p in problems]
     verdicts = verify_batch(items, progress=False)
-    failed = {p.id: v.detail for (_, p), v in zip(items, verdicts) if v.status is not Status.OK}
+    failed = {p.id: v.detail for p, v in zip(problems, verdicts, strict=True) if not v.ok}
     assert failed == {}
-    assert all(v.tests_passed == v.tests_total == len(p.tests) for (_, p), v in zip(items, verdicts))
+    for p, v in zip(problems, verdicts, strict=True):
+        assert v.tests_passed == v.tests_total == len(p.tests)

@@ -80,4 +80,3 @@ def test_hostile_program_is_contained(lang, name, sandbox, tmp_path, listener, h
         listener.accept()  # nothing connected
     assert processes_matching("3517.25") == []
     assert processes_matching("while :; do :; done") == []
-

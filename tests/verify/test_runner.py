@@ -16,7 +16,9 @@ def test_stops_at_first_failure_unless_asked_for_all(sandbox):
     assert first.status is Status.WRONG_ANSWER
     assert (first.tests_passed, first.tests_total) == (1, 3)
     assert first.detail.startswith("test 2:")
-    every = verify_program(ECHO_SUM, PY, problem, sandbox=sandbox, config=VerifyConfig(all_tests=True))
+    every = verify_program(
+        ECHO_SUM, PY, problem, sandbox=sandbox, config=VerifyConfig(all_tests=True)
+    )
     assert every.status is Status.WRONG_ANSWER and every.tests_passed == 2
 
 
@@ -53,7 +55,9 @@ def test_time_limit_uses_cpu_time_and_the_language_factor(sandbox):
     assert v.status is Status.TIME_LIMIT and "CPU" in v.detail
     slow = replace(PY, time_factor=4.0)
     ok_code = "x = 0\nfor i in range(10**7): x += i\nprint(1)"  # about 0.5-1 s of CPU
-    assert verify_program(ok_code, slow, make_problem(("", "1"), time_limit_s=0.5), sandbox=sandbox).ok
+    assert verify_program(
+        ok_code, slow, make_problem(("", "1"), time_limit_s=0.5), sandbox=sandbox
+    ).ok
 
 
 def test_runtime_error_and_memory_marker(sandbox):

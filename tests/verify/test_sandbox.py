@@ -47,8 +47,12 @@ def _run(sandbox: Sandbox, tmp_path: Path, code: str, *, writable=False, wall_s=
     box.mkdir(exist_ok=True)
     limits = Limits(time_s=wall_s / 3).for_run(LANGUAGES["python"])
     return sandbox.execute(
-        ["python3", "-c", code], box=box, scratch=tmp_path / "io", limits=limits,
-        writable=writable, **kw,
+        ["python3", "-c", code],
+        box=box,
+        scratch=tmp_path / "io",
+        limits=limits,
+        writable=writable,
+        **kw,
     )
 
 

@@ -118,9 +118,7 @@ def _probe_version(lang: Language) -> str | None:
     exe = next((p for p in in_toolchain if os.path.isfile(p)), None) or _which(tool) or tool
     try:
         # Trusted binaries only: the toolchain itself, never candidate code.
-        out = subprocess.run(
-            [exe, *lang.version_args], capture_output=True, text=True, timeout=60
-        )
+        out = subprocess.run([exe, *lang.version_args], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
     text = out.stdout + "\n" + out.stderr

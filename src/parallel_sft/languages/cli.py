@@ -67,18 +67,24 @@ def _check(langs: list[Language], isolate: bool) -> list[str]:
     from ..verify.runner import VerifyConfig
 
     problem = Problem(
-        id="check/sum", source="check", statement="a+b",
+        id="check/sum",
+        source="check",
+        statement="a+b",
         tests=[Test("3 4\n", "7\n"), Test("-1000000000 999999999\n", "-1\n")],
     )
     items = [(Candidate(problem.id, lang.name, lang.example), problem) for lang in langs]
     verdicts = verify_batch(items, VerifyConfig(isolate=isolate))
     table = Table("language", "verdict", "compile ms", "run ms (2 tests)", "peak MB", "detail")
     failed = []
-    for lang, v in zip(langs, verdicts):
+    for lang, v in zip(langs, verdicts, strict=True):
         color = "green" if v.ok else "red"
         table.add_row(
-            lang.name, f"[{color}]{v.status}[/{color}]", f"{v.compile_ms:.0f}",
-            f"{v.run_ms:.0f}", f"{v.max_rss_mb:.0f}", v.detail[:60],
+            lang.name,
+            f"[{color}]{v.status}[/{color}]",
+            f"{v.compile_ms:.0f}",
+            f"{v.run_ms:.0f}",
+            f"{v.max_rss_mb:.0f}",
+            v.detail[:60],
         )
         if not v.ok:
             failed.append(lang.name)

@@ -36,6 +36,6 @@ LANGUAGE = Language(
     ),
     example=(
         "(let [[a b] (map #(Long/parseLong %) (clojure.string/split "
-        "(clojure.string/trim (slurp *in*)) #\"\\s+\"))]\n  (println (+ a b)))\n"
+        '(clojure.string/trim (slurp *in*)) #"\\s+"))]\n  (println (+ a b)))\n'
     ),
 )

@@ -28,7 +28,7 @@ LANGUAGE = Language(
         "IO.read(:stdio, :eof) or IO.gets, write with IO.puts. Standard library only."
     ),
     example=(
-        '[a, b] = IO.read(:stdio, :eof) |> String.split() |> Enum.map(&String.to_integer/1)\n'
+        "[a, b] = IO.read(:stdio, :eof) |> String.split() |> Enum.map(&String.to_integer/1)\n"
         "IO.puts(a + b)\n"
     ),
 )

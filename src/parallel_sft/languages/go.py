@@ -38,6 +38,6 @@ LANGUAGE = Language(
     ),
     example=(
         'package main\n\nimport "fmt"\n\nfunc main() {\n\tvar a, b int64\n'
-        '\tfmt.Scan(&a, &b)\n\tfmt.Println(a + b)\n}\n'
+        "\tfmt.Scan(&a, &b)\n\tfmt.Println(a + b)\n}\n"
     ),
 )

@@ -17,7 +17,7 @@ LANGUAGE = Language(
     oom_markers=("Out_of_memory",),
     conventions=(
         "OCaml 4.13 compiled with ocamlopt: top-level definitions ending with `let () = ...`; "
-        "read with Scanf.scanf \" %d\" or read_line, write with Printf.printf or "
+        'read with Scanf.scanf " %d" or read_line, write with Printf.printf or '
         "print_endline. Standard library and Str only."
     ),
     example='let () = Scanf.scanf " %d %d" (fun a b -> Printf.printf "%d\\n" (a + b))\n',

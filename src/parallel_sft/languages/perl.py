@@ -21,5 +21,7 @@ LANGUAGE = Language(
         "Perl 5.36: `use strict; use warnings;`; read lines from <STDIN> (chomp them), write "
         "with print. Core modules only."
     ),
-    example="use strict;\nuse warnings;\nmy ($a, $b) = split ' ', <STDIN>;\nprint $a + $b, \"\\n\";\n",
+    example=(
+        "use strict;\nuse warnings;\nmy ($a, $b) = split ' ', <STDIN>;\nprint $a + $b, \"\\n\";\n"
+    ),
 )

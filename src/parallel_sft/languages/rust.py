@@ -22,7 +22,10 @@ class Rust(Language):
             return Toolchain()
         try:
             sysroot = subprocess.run(
-                [rustc, "--print", "sysroot"], capture_output=True, text=True, timeout=60,
+                [rustc, "--print", "sysroot"],
+                capture_output=True,
+                text=True,
+                timeout=60,
                 check=True,
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):

@@ -29,7 +29,7 @@ def compare(expected: str, actual: str, *, exact: bool = False) -> tuple[bool, s
     if exact:
         return _compare_exact(expected, actual)
     want, got = expected.split(), actual.split()
-    for i, (w, g) in enumerate(zip(want, got)):
+    for i, (w, g) in enumerate(zip(want, got, strict=False)):
         if not tokens_equal(w, g):
             return False, f"token {i + 1}: expected {_clip(w)!r}, got {_clip(g)!r}"
     if len(want) != len(got):
@@ -52,7 +52,7 @@ def tokens_equal(expected: str, actual: str) -> bool:
 def _compare_exact(expected: str, actual: str) -> tuple[bool, str]:
     want = [ln.rstrip() for ln in expected.rstrip().splitlines()]
     got = [ln.rstrip() for ln in actual.rstrip().splitlines()]
-    for i, (w, g) in enumerate(zip(want, got)):
+    for i, (w, g) in enumerate(zip(want, got, strict=False)):
         if w != g:
             return False, f"line {i + 1}: expected {_clip(w)!r}, got {_clip(g)!r}"
     if len(want) != len(got):

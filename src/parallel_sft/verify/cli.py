@@ -12,31 +12,59 @@ from .runner import VerifyConfig
 
 @click.command("verify")
 @click.option(
-    "--problems", "problems_path", type=click.Path(), default=None,
+    "--problems",
+    "problems_path",
+    type=click.Path(),
+    default=None,
     help="Problems (JSONL, parquet or saved dataset). Default: the bundled sample.",
 )
 @click.option(
-    "--candidates", "candidates_path", type=click.Path(), default=None,
+    "--candidates",
+    "candidates_path",
+    type=click.Path(),
+    default=None,
     help="Candidate programs (problem_id, language, code, ...). "
     "Default: each problem's reference solution.",
 )
 @click.option(
-    "--out", type=click.Path(), default="runs/verdicts.jsonl", show_default=True,
+    "--out",
+    type=click.Path(),
+    default="runs/verdicts.jsonl",
+    show_default=True,
     help="Where verdicts go: .jsonl, .parquet, or a directory (saved HF dataset).",
 )
 @click.option("--workers", type=int, default=None, help="Parallel workers (default: all cores).")
-@click.option("--all-tests", is_flag=True, help="Run every test instead of stopping at the first failure.")
-@click.option("--exact", is_flag=True, help="Compare output line by line instead of token-wise with 1e-6 tolerance.")
-@click.option("--time-limit", type=float, default=None, help="Override every problem's time limit (seconds).")
-@click.option("--memory-limit", type=int, default=None, help="Override every problem's memory limit (MB).")
 @click.option(
-    "--no-sandbox", is_flag=True,
+    "--all-tests", is_flag=True, help="Run every test instead of stopping at the first failure."
+)
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Compare output line by line instead of token-wise with 1e-6 tolerance.",
+)
+@click.option(
+    "--time-limit", type=float, default=None, help="Override every problem's time limit (seconds)."
+)
+@click.option(
+    "--memory-limit", type=int, default=None, help="Override every problem's memory limit (MB)."
+)
+@click.option(
+    "--no-sandbox",
+    is_flag=True,
     help="Run without bubblewrap, with resource limits only. Unsafe: trusted code only.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def verify_command(
-    problems_path, candidates_path, out, workers, all_tests, exact, time_limit, memory_limit,
-    no_sandbox, quiet,
+    problems_path,
+    candidates_path,
+    out,
+    workers,
+    all_tests,
+    exact,
+    time_limit,
+    memory_limit,
+    no_sandbox,
+    quiet,
 ) -> None:
     """Compile and run programs against their problems' tests in the sandbox.
 
@@ -53,7 +81,8 @@ def verify_command(
 
     if no_sandbox:
         click.secho(
-            "warning: --no-sandbox runs candidate programs without isolation", fg="yellow",
+            "warning: --no-sandbox runs candidate programs without isolation",
+            fg="yellow",
             err=True,
         )
     problems = load_problems(problems_path)
@@ -76,7 +105,9 @@ def verify_command(
         first = next(r for r in report.rows if r["status"] == "INFRA_ERROR")
         click.secho(
             f"{report.infra_errors} INFRA_ERROR verdicts (not the programs' fault): "
-            f"{first['detail']}", fg="red", err=True,
+            f"{first['detail']}",
+            fg="red",
+            err=True,
         )
     if report.skipped or report.infra_errors:
         sys.exit(1)
@@ -100,7 +131,9 @@ def print_summary(rows: list[dict]) -> None:
     for row in counts.fill_null(0).sort("language").iter_rows(named=True):
         total = sum(row[s] for s in statuses)
         table.add_row(
-            row["language"], *(str(row[s]) for s in statuses), str(total),
+            row["language"],
+            *(str(row[s]) for s in statuses),
+            str(total),
             f"{row.get('OK', 0) / total:.0%}",
         )
     Console().print(table)

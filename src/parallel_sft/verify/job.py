@@ -118,14 +118,15 @@ def run_verify(
 
         try:
             verify_batch(
-                [(c, p) for _, c, p in todo], config, workers=workers, progress=progress,
+                [(c, p) for _, c, p in todo],
+                config,
+                workers=workers,
+                progress=progress,
                 on_result=save,
             )
         finally:
             by_index = {index: cand for index, cand, _ in valid}
-            report.rows = [
-                {**by_index[i].key(), **verdicts[i].to_dict()} for i in sorted(verdicts)
-            ]
+            report.rows = [{**by_index[i].key(), **verdicts[i].to_dict()} for i in sorted(verdicts)]
             if len(verdicts) == len(valid):
                 write_rows(out, report.rows)
     partial.unlink()

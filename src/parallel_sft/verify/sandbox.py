@@ -267,4 +267,3 @@ def _read_tail(path: Path, keep: int) -> bytes:
         f.seek(0, os.SEEK_END)
         f.seek(max(0, f.tell() - keep))
         return f.read()
-
