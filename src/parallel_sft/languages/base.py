@@ -59,6 +59,8 @@ class Language:
     rlimit_as: bool = True
     # stderr fragments that mean the runtime ran out of memory (-> MEMORY_LIMIT).
     oom_markers: tuple[str, ...] = ()
+    # stderr lines starting with these are the toolchain's chatter, left out of verdicts.
+    stderr_noise: tuple[str, ...] = ()
 
     @property
     def tags(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ is the slowest of all the PLs here, hence the largest time factor.
 """
 
 from .base import Language
-from .java import JVM_OOM
+from .java import JVM_NOISE, JVM_OOM
 
 LANGUAGE = Language(
     name="clojure",
@@ -29,6 +29,7 @@ LANGUAGE = Language(
     time_factor=5.0,
     memory_overhead_mb=384,
     oom_markers=JVM_OOM,
+    stderr_noise=JVM_NOISE,
     conventions=(
         "Clojure 1.11 script run with `clojure main.clj` (no project, no deps): top-level "
         "forms; read with (slurp *in*) or read-line, write with println. Clojure core and "

@@ -13,6 +13,7 @@ JVM_RUN_FLAGS = ("-Xmx{memory_mb}m", "-Xss64m", "-XX:+UseSerialGC", "-XX:-UsePer
 # Compilers on the JVM start faster with C1 only, and need no more than a modest heap.
 JVM_COMPILER_OPTS = "-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 JVM_OOM = ("java.lang.OutOfMemoryError",)
+JVM_NOISE = ("Picked up JAVA_TOOL_OPTIONS", "OpenJDK 64-Bit Server VM warning")
 
 LANGUAGE = Language(
     name="java",
@@ -30,6 +31,7 @@ LANGUAGE = Language(
     time_factor=2.0,
     memory_overhead_mb=256,
     oom_markers=JVM_OOM,
+    stderr_noise=JVM_NOISE,
     conventions=(
         "Java 17: exactly one public class, named `Main`, with `public static void "
         "main(String[] args)`, and no package declaration. Read stdin with BufferedReader "

@@ -6,7 +6,7 @@ with the Kotlin runtime included.
 """
 
 from .base import Language
-from .java import JVM_COMPILER_OPTS, JVM_OOM, JVM_RUN_FLAGS
+from .java import JVM_COMPILER_OPTS, JVM_NOISE, JVM_OOM, JVM_RUN_FLAGS
 
 LANGUAGE = Language(
     name="kotlin",
@@ -25,6 +25,7 @@ LANGUAGE = Language(
     time_factor=2.0,
     memory_overhead_mb=256,
     oom_markers=JVM_OOM,
+    stderr_noise=JVM_NOISE,
     conventions=(
         "Kotlin 1.3 (JVM): top-level `fun main()` (or `fun main(args: Array<String>)`). "
         "Read lines with `readLine()!!`; Kotlin 1.3 has no `readln()`, `sumOf`, "

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 
 from .base import Language
-from .java import JVM_COMPILER_OPTS, JVM_OOM, JVM_RUN_FLAGS
+from .java import JVM_COMPILER_OPTS, JVM_NOISE, JVM_OOM, JVM_RUN_FLAGS
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ LANGUAGE = Scala(
     time_factor=3.0,
     memory_overhead_mb=256,
     oom_markers=JVM_OOM,
+    stderr_noise=JVM_NOISE,
     conventions=(
         "Scala 2.11 (not 2.12+, not Scala 3): `object Main { def main(args: Array[String]): "
         "Unit = ... }`. Read with scala.io.StdIn.readLine or io.Source.stdin.getLines; "

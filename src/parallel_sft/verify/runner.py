@@ -21,7 +21,8 @@ from .checker import compare
 from .limits import Limits, RunLimits
 from .sandbox import Execution, Sandbox
 
-DETAIL_CHARS = 300
+# A detail keeps the head of an error (the message) and its tail (where it ended).
+DETAIL_HEAD, DETAIL_TAIL = 240, 160
 INFRA_RETRIES = 2
 
 
@@ -60,7 +61,7 @@ def verify_program(
         if lang.compile is not None:
             result = job.execute(lang.compile, limits.for_compile(), writable=True, name="compile")
             compile_ms = result.wall_s * 1000
-            failure = _compile_failure(result)
+            failure = _compile_failure(result, lang)
             if failure is not None:
                 status, detail = failure
                 return Verdict(status, 0, total, compile_ms, 0.0, result.peak_memory_mb, detail)
@@ -115,7 +116,7 @@ class _Job:
         return result
 
 
-def _compile_failure(result: Execution) -> tuple[Status, str] | None:
+def _compile_failure(result: Execution, lang: Language) -> tuple[Status, str] | None:
     if not result.started:
         return Status.INFRA_ERROR, "sandbox failed to start: " + _text(result.stderr)
     if result.timed_out:
@@ -123,7 +124,7 @@ def _compile_failure(result: Execution) -> tuple[Status, str] | None:
     if result.oom_killed:
         return Status.COMPILE_ERROR, "compiler ran out of memory"
     if result.exit_code != 0:
-        out = _text(result.stderr) or _text(result.stdout)
+        out = _text(result.stderr, lang.stderr_noise) or _text(result.stdout)
         return Status.COMPILE_ERROR, f"exit code {result.exit_code}: {out}"
     return None
 
@@ -154,7 +155,7 @@ def judge(
     result: Execution, expected: str, lang: Language, limits: RunLimits, *, exact: bool = False
 ) -> tuple[Status, str]:
     """The verdict of one run of one test, and a short reason."""
-    stderr = _text(result.stderr)
+    stderr = _text(result.stderr, lang.stderr_noise)
     if not result.started:
         return Status.INFRA_ERROR, "sandbox failed to start: " + stderr
     if result.output_limited:
@@ -173,6 +174,9 @@ def judge(
     return (Status.OK, "") if ok else (Status.WRONG_ANSWER, why)
 
 
-def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace").strip()
-    return text if len(text) <= DETAIL_CHARS else "..." + text[-DETAIL_CHARS:]
+def _text(raw: bytes, noise: tuple[str, ...] = ()) -> str:
+    lines = raw.decode("utf-8", "replace").strip().splitlines()
+    text = "\n".join(ln for ln in lines if not ln.startswith(noise)).strip()
+    if len(text) <= DETAIL_HEAD + DETAIL_TAIL:
+        return text
+    return text[:DETAIL_HEAD] + " ... " + text[-DETAIL_TAIL:]
