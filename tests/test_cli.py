@@ -222,3 +222,16 @@ def test_langs_unknown_language():
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith("error: unknown language 'cobol'; known: bash")
     _no_traceback(proc)
+
+
+def test_missing_bubblewrap_refuses_to_run(monkeypatch, capsys, problems_file, tmp_path):
+    from parallel_sft.verify import sandbox
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    out = tmp_path / "v.jsonl"
+    code, _, err = run_main(
+        monkeypatch, capsys, "verify", "--problems", str(problems_file), "--out", str(out)
+    )
+    assert code == 1 and not out.exists()
+    assert err.strip().startswith("error: cannot sandbox candidate programs")
+    assert "apt-get install bubblewrap" in err

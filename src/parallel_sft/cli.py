@@ -3,6 +3,7 @@ this module only wires them and turns the toolkit's errors into one-line message
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -25,6 +26,7 @@ cli.add_command(verify_command)
 
 def main() -> None:
     """Console entry point. PSFT_DEBUG=1 shows tracebacks instead of one-line errors."""
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     try:
         cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort

@@ -8,7 +8,6 @@ help should not pay for it).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from typing import Any
@@ -129,9 +128,6 @@ class Candidate:
             "prompt_hash": self.prompt_hash,
             **self.extra,
         }
-
-    def code_hash(self) -> str:
-        return hashlib.sha256(self.code.encode()).hexdigest()[:16]
 
 
 @dataclass

@@ -5,6 +5,7 @@ sandbox hides home directories. So the toolchain hook asks the proxy (on the hos
 trusted binary) for its sysroot and binds that one directory read-only instead.
 """
 
+import functools
 import os
 import subprocess
 from dataclasses import dataclass
@@ -20,19 +21,21 @@ class Rust(Language):
             return None
         if rustc.startswith("/usr/"):
             return Toolchain()
-        try:
-            sysroot = subprocess.run(
-                [rustc, "--print", "sysroot"],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return None
-        if not os.path.isfile(os.path.join(sysroot, "bin", "rustc")):
+        sysroot = _sysroot(rustc)
+        if sysroot is None:
             return None
         return Toolchain(bin_dirs=(os.path.join(sysroot, "bin"),), ro_paths=(sysroot,))
+
+
+@functools.cache
+def _sysroot(rustc: str) -> str | None:
+    try:
+        sysroot = subprocess.run(
+            [rustc, "--print", "sysroot"], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sysroot if os.path.isfile(os.path.join(sysroot, "bin", "rustc")) else None
 
 
 LANGUAGE = Rust(

@@ -85,6 +85,9 @@ def verify_command(
             fg="yellow",
             err=True,
         )
+    from .sandbox import Sandbox
+
+    click.echo(Sandbox(isolate=not no_sandbox).describe(), err=True)
     problems = load_problems(problems_path)
     if time_limit is not None or memory_limit is not None:
         for p in problems.values():

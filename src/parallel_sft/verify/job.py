@@ -8,6 +8,7 @@ only what is missing; the final table is written atomically at the end.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -99,7 +100,7 @@ def run_verify(
     verdicts: dict[int, Verdict] = {}
     todo = []
     for index, cand, problem in valid:
-        previous = done.get((index, cand.code_hash()))
+        previous = done.get((index, _fingerprint(cand, problem, config)))
         if previous is not None and previous.status is not Status.INFRA_ERROR:
             verdicts[index] = previous
             report.reused += 1
@@ -110,9 +111,9 @@ def run_verify(
     with open(partial, "a", encoding="utf-8") as log:
 
         def save(i: int, verdict: Verdict) -> None:
-            index, cand, _ = todo[i]
+            index, cand, problem = todo[i]
             verdicts[index] = verdict
-            row = {"index": index, "code_hash": cand.code_hash(), **verdict.to_dict()}
+            row = {"index": index, "key": _fingerprint(cand, problem, config), **verdict.to_dict()}
             log.write(json.dumps(row) + "\n")
             log.flush()
 
@@ -133,6 +134,12 @@ def run_verify(
     return report
 
 
+def _fingerprint(cand: Candidate, problem: Problem, config: VerifyConfig) -> str:
+    """What a verdict depends on: a reused verdict must have been judged the same way."""
+    blob = json.dumps([cand.language, cand.code, problem.to_dict(), repr(config)])
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
 def _load_partial(path: Path) -> dict[tuple[int, str], Verdict]:
     if not path.exists():
         return {}
@@ -140,7 +147,7 @@ def _load_partial(path: Path) -> dict[tuple[int, str], Verdict]:
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
             row = json.loads(line)
-            done[(row["index"], row["code_hash"])] = Verdict.from_dict(row)
+            done[(row["index"], row["key"])] = Verdict.from_dict(row)
         except (json.JSONDecodeError, KeyError, ValueError):
             continue  # a line cut short by a crash
     return done

@@ -46,6 +46,8 @@ def verify_batch(
     `workers` defaults to every core. With `workers=1` everything runs in this process.
     """
     workers = workers or os.cpu_count() or 1
+    # Built here first so that a missing sandbox fails now, not inside every worker.
+    sandbox = Sandbox(isolate=config.isolate)
     verdicts: list[Verdict | None] = [None] * len(items)
 
     def record(index: int, verdict: Verdict) -> None:
@@ -56,9 +58,9 @@ def verify_batch(
     with _progress(progress) as bar:
         task = bar.add_task("verifying", total=len(items))
         if workers == 1:
-            _init_worker(config.isolate)
             for i, (cand, problem) in enumerate(items):
-                record(i, _verify_one(cand.code, cand.language, problem, config))
+                lang = get_language(cand.language)
+                record(i, verify_program(cand.code, lang, problem, sandbox=sandbox, config=config))
                 bar.advance(task)
         else:
             _run_pool(items, config, workers, record, lambda: bar.advance(task))

@@ -54,7 +54,8 @@ def verify_program(
     limits = config.limits.for_problem(problem)
     root = Path(tempfile.mkdtemp(prefix="psft-", dir=workdir))
     try:
-        job = _Job(lang, toolchain, sandbox, root, limits)
+        values = {"src": lang.source_file, "memory_mb": str(limits.memory_mb)}
+        job = _Job(lang, toolchain, sandbox, root, limits, {**values, **lang.placeholders()})
         job.box.mkdir()
         (job.box / lang.source_file).write_text(code)
         compile_ms = 0.0
@@ -77,6 +78,7 @@ class _Job:
     sandbox: Sandbox
     root: Path
     limits: Limits
+    values: dict[str, str]  # for the command templates: {src}, {memory_mb}, ...
 
     @property
     def box(self) -> Path:
@@ -91,13 +93,8 @@ class _Job:
         name: str,
         stdin: Path | None = None,
     ) -> Execution:
-        values = {
-            "src": self.lang.source_file,
-            "memory_mb": str(self.limits.memory_mb),
-            **self.lang.placeholders(),
-        }
-        argv = [arg.format(**values) for arg in template]
-        env = {k: v.format(**values) for k, v in self.lang.env.items()}
+        argv = [arg.format(**self.values) for arg in template]
+        env = {k: v.format(**self.values) for k, v in self.lang.env.items()}
         for _ in range(INFRA_RETRIES + 1):
             result = self.sandbox.execute(
                 argv,

@@ -19,13 +19,13 @@ only for code you trust (the CLI's --no-sandbox warns).
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import shutil
 import signal
 import subprocess
 import time
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,7 @@ from ..languages.base import SYSTEM_PATH, Toolchain
 from .cgroup import Cgroup, CgroupManager
 from .limits import RunLimits, cpu_rlimit
 
+log = logging.getLogger(__name__)
 BOX = "/box"
 SANDBOX_UID = 65534
 STDERR_KEEP = 64 * 1024
@@ -59,9 +60,6 @@ class Execution:
     stdout: bytes
     stderr: bytes
 
-    def killed_by(self, sig: int) -> bool:
-        return self.exit_code == 128 + sig
-
 
 class Sandbox:
     def __init__(self, isolate: bool = True):
@@ -70,10 +68,9 @@ class Sandbox:
             raise SandboxUnavailableError("bubblewrap (bwrap) is not installed")
         self.cgroups = CgroupManager.detect()
         if self.cgroups is None:
-            warnings.warn(
+            log.warning(
                 "no writable cgroup: memory and CPU limits fall back to rlimits and wall time "
-                "(set PSFT_CGROUP_ROOT to a delegated cgroup v2 directory to fix)",
-                stacklevel=2,
+                "(set PSFT_CGROUP_ROOT to a delegated cgroup v2 directory to fix)"
             )
 
     def describe(self) -> str:
