@@ -132,3 +132,21 @@ def test_sandbox_that_fails_to_start_is_infra_error_and_retried(sandbox, monkeyp
     assert verdict.status is Status.INFRA_ERROR
     assert "nonexistent-psft" in verdict.detail
     assert len(calls) == 3, "tried once and retried twice"
+
+
+def test_without_a_cgroup_limits_fall_back_to_rlimits():
+    """Where no cgroup is writable (a non-delegated cgroup v2 user): programs still run,
+    and memory and time are still limited, by RLIMIT_AS and RLIMIT_CPU / wall time."""
+    fallback = Sandbox()
+    fallback.cgroups = None
+    problem = make_problem(("3 4\n", "7\n"), time_limit_s=1.0)
+    address_space_limited = [lang for lang in LANGUAGES.values() if lang.rlimit_as]
+    assert len(address_space_limited) >= 10
+    for lang in address_space_limited:
+        verdict = verify_program(lang.example, lang, problem, sandbox=fallback)
+        assert verdict.ok, (lang.name, verdict.detail)
+    py = LANGUAGES["python"]
+    hog = "x = b'x' * (8 * 2**30)"
+    assert verify_program(hog, py, problem, sandbox=fallback).status is Status.MEMORY_LIMIT
+    spin = "while True: pass"
+    assert verify_program(spin, py, problem, sandbox=fallback).status is Status.TIME_LIMIT

@@ -42,6 +42,7 @@ STDERR_KEEP = 64 * 1024
 # Readable by root on the host, and root's files look like the sandbox user's own.
 _SECRETS = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers")
 _SECRET_DIRS = ("/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d")
+_LIBRARY_SPACE = 128 * 2**20
 _MERGED_USR = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 
 
@@ -211,8 +212,10 @@ class _ChildSetup:
             self.cgroup.join()
         else:  # Best effort without a cgroup; see cgroup.py.
             if self.rlimit_as:
-                mem = lim.memory_mb * 2**20
-                _setrlimit(resource.RLIMIT_AS, mem, mem)
+                # Address space, not memory: some runtimes (Ruby) reserve the whole stack
+                # rlimit up front, and shared libraries need room too.
+                space = lim.memory_mb * 2**20 + stack + _LIBRARY_SPACE
+                _setrlimit(resource.RLIMIT_AS, space, space)
             nproc = len(os.listdir("/proc")) + lim.processes
             _setrlimit(resource.RLIMIT_NPROC, nproc, nproc)
 
