@@ -150,3 +150,17 @@ def test_without_a_cgroup_limits_fall_back_to_rlimits():
     assert verify_program(hog, py, problem, sandbox=fallback).status is Status.MEMORY_LIMIT
     spin = "while True: pass"
     assert verify_program(spin, py, problem, sandbox=fallback).status is Status.TIME_LIMIT
+
+
+def test_cgroup_failure_is_infra_error_not_a_crash(monkeypatch):
+    box = Sandbox()
+    assert box.cgroups is not None
+
+    def no_cgroup(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(box.cgroups, "create", no_cgroup)
+    problem = make_problem(("3 4\n", "7\n"))
+    verdict = verify_program(LANGUAGES["python"].example, LANGUAGES["python"], problem, sandbox=box)
+    assert verdict.status is Status.INFRA_ERROR
+    assert "cannot create the run's cgroup" in verdict.detail

@@ -104,7 +104,12 @@ class Sandbox:
             **(env or {}),
         }
         status_path = scratch / "status.json"
-        cgroup = self.cgroups.create(limits.memory_mb, limits.processes) if self.cgroups else None
+        try:
+            cgroup = (
+                self.cgroups.create(limits.memory_mb, limits.processes) if self.cgroups else None
+            )
+        except OSError as err:
+            return _not_started(f"cannot create the run's cgroup: {err}")
         try:
             with (
                 open(stdin or os.devnull, "rb") as fin,
@@ -121,17 +126,20 @@ class Sandbox:
                     cmd, popen_env, cwd = list(argv), full_env, box
                 child_setup = _ChildSetup(limits, cgroup, rlimit_as)
                 start = time.monotonic()
-                proc = subprocess.Popen(
-                    cmd,
-                    stdin=fin,
-                    stdout=fout,
-                    stderr=ferr,
-                    cwd=cwd,
-                    env=popen_env,
-                    pass_fds=(fstatus.fileno(),),
-                    start_new_session=True,
-                    preexec_fn=child_setup,
-                )
+                try:
+                    proc = subprocess.Popen(
+                        cmd,
+                        stdin=fin,
+                        stdout=fout,
+                        stderr=ferr,
+                        cwd=cwd,
+                        env=popen_env,
+                        pass_fds=(fstatus.fileno(),),
+                        start_new_session=True,
+                        preexec_fn=child_setup,
+                    )
+                except (OSError, subprocess.SubprocessError) as err:
+                    return _not_started(f"cannot start {cmd[0]}: {err}")
                 status, timed_out = _wait(proc, limits.wall_s, cgroup)
                 wall = time.monotonic() - start
             exit_code = os.waitstatus_to_exitcode(status)
@@ -191,6 +199,21 @@ class Sandbox:
             cmd += ["--setenv", key, value]
         cmd += ["--json-status-fd", str(status_fd), "--", *argv]
         return cmd
+
+
+def _not_started(reason: str) -> Execution:
+    return Execution(
+        started=False,
+        exit_code=None,
+        timed_out=False,
+        cpu_s=None,
+        wall_s=0.0,
+        peak_memory_mb=0.0,
+        oom_killed=False,
+        output_limited=False,
+        stdout=b"",
+        stderr=reason.encode(),
+    )
 
 
 class _ChildSetup:
