@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputFormatError, PsftError
@@ -85,7 +85,7 @@ def run_verify(
     for index, (line, cand) in enumerate(candidates):
         where = f"line {line}" if line is not None else f"row {index}"
         try:
-            cand.language = get_language(cand.language).name
+            cand = replace(cand, language=get_language(cand.language).name)
         except PsftError as err:
             report.skipped.append(f"{where}: {err}")
             continue
@@ -97,10 +97,12 @@ def run_verify(
 
     partial = Path(str(out) + ".partial.jsonl")
     done = _load_partial(partial)
+    problem_keys = {p.id: _digest(p.to_dict()) for p in problems.values()}
+    keys = {i: _digest([c.language, c.code, problem_keys[p.id], repr(config)]) for i, c, p in valid}
     verdicts: dict[int, Verdict] = {}
     todo = []
     for index, cand, problem in valid:
-        previous = done.get((index, _fingerprint(cand, problem, config)))
+        previous = done.get((index, keys[index]))
         if previous is not None and previous.status is not Status.INFRA_ERROR:
             verdicts[index] = previous
             report.reused += 1
@@ -111,9 +113,9 @@ def run_verify(
     with open(partial, "a", encoding="utf-8") as log:
 
         def save(i: int, verdict: Verdict) -> None:
-            index, cand, problem = todo[i]
+            index = todo[i][0]
             verdicts[index] = verdict
-            row = {"index": index, "key": _fingerprint(cand, problem, config), **verdict.to_dict()}
+            row = {"index": index, "key": keys[index], **verdict.to_dict()}
             log.write(json.dumps(row) + "\n")
             log.flush()
 
@@ -134,10 +136,10 @@ def run_verify(
     return report
 
 
-def _fingerprint(cand: Candidate, problem: Problem, config: VerifyConfig) -> str:
-    """What a verdict depends on: a reused verdict must have been judged the same way."""
-    blob = json.dumps([cand.language, cand.code, problem.to_dict(), repr(config)])
-    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+def _digest(value: object) -> str:
+    """Keys what a verdict depends on (program, problem and tests, config): a verdict is
+    reused only if it was judged the same way."""
+    return hashlib.sha256(json.dumps(value).encode()).hexdigest()[:24]
 
 
 def _load_partial(path: Path) -> dict[tuple[int, str], Verdict]:
