@@ -1,9 +1,14 @@
 """What the toolkit knows about one programming language (PL), in one place.
 
-A `Language` is data plus two small hooks (`find_toolchain`, `version`). Command templates
-are argv lists whose items may use ``{src}`` (the source file name) and ``{memory_mb}``
-(the run's memory limit, for runtimes that size their own heap, like the JVM).
-Commands run inside the sandbox, in the candidate's work dir, with the sandbox's PATH.
+A `Language` is data plus small hooks (`find_toolchain`, `placeholders`). Command
+templates are argv lists whose items may use ``{src}`` (the source file name),
+``{memory_mb}`` (the run's memory limit, for runtimes that size their own heap, like the
+JVM) and whatever `placeholders()` adds. Commands run inside the sandbox, in the
+candidate's work dir, with the sandbox's PATH.
+
+Toolchains under /usr, /opt and friends are visible in the sandbox as they are. One found
+elsewhere on the user's PATH has its bin dir bind-mounted read-only; a toolchain that
+needs more than its bin dir (rustup's proxies) overrides `find_toolchain`.
 """
 
 from __future__ import annotations

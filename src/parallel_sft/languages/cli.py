@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import LANGUAGES, Language, parse_languages
+from . import Language, parse_languages
 
 
 @click.command("langs")
@@ -90,6 +90,3 @@ def _check(langs: list[Language], isolate: bool) -> list[str]:
             failed.append(lang.name)
     Console().print(table)
     return failed
-
-
-__all__ = ["langs_command", "LANGUAGES"]
