@@ -81,6 +81,7 @@ def _burn() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # three full runs at half speed: about 9 minutes on 2 cores
 def test_verdicts_are_stable_while_both_cores_are_busy(verdicts, samples):
     burners = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(2)]
     for b in burners:
