@@ -47,10 +47,8 @@ def langs_command(check: bool, spec: str, no_sandbox: bool) -> None:
 def _grammar_status(lang: Language) -> str:
     if lang.grammar is None:
         return "-"
-    try:
-        from tree_sitter_language_pack import get_language
-    except ImportError:
-        return f"{lang.grammar} [dim](pip install parallel-sft[syntax])[/dim]"
+    from tree_sitter_language_pack import get_language
+
     try:
         get_language(lang.grammar)
     except Exception:  # the pack raises its own lookup error types
