@@ -65,3 +65,19 @@ def test_runtime_error_and_memory_marker(sandbox):
     assert crash.status is Status.RUNTIME_ERROR and "exit code 3" in crash.detail
     oom = verify_program("raise MemoryError", PY, make_problem(("", "")), sandbox=sandbox)
     assert oom.status is Status.MEMORY_LIMIT
+
+
+def test_syntax_rejected_candidates_are_never_executed():
+    from parallel_sft.records import Candidate
+    from parallel_sft.verify.pool import verify_batch
+
+    problem = make_problem(("3 4\n", "7\n"))
+    rejected = Candidate(
+        problem.id, "python", ECHO_SUM, extra={"syntax_ok": False, "syntax_error": "ERROR at 1:3"}
+    )
+    empty = Candidate(problem.id, "python", "  \n")
+    fine = Candidate(problem.id, "python", ECHO_SUM, extra={"syntax_ok": True})
+    verdicts = verify_batch([(rejected, problem), (empty, problem), (fine, problem)], progress=False)
+    assert [v.status for v in verdicts] == [Status.SYNTAX_ERROR, Status.SYNTAX_ERROR, Status.OK]
+    assert verdicts[0].detail == "ERROR at 1:3" and verdicts[0].compile_ms == 0
+    assert verdicts[0].run_ms == 0 and verdicts[1].detail == "no program"

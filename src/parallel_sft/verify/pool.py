@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from ..languages import get_language
+from ..progress import progress_bar
 from ..records import Candidate, Problem, Verdict
-from .runner import VerifyConfig, verify_program
+from .runner import VerifyConfig, syntax_verdict, verify_program
 from .sandbox import Sandbox
 
 _worker_sandbox: Sandbox | None = None
@@ -55,20 +56,28 @@ def verify_batch(
         if on_result is not None:
             on_result(index, verdict)
 
-    with _progress(progress) as bar:
+    with progress_bar(progress) as bar:
         task = bar.add_task("verifying", total=len(items))
+        runnable = []
+        for i, (cand, problem) in enumerate(items):
+            rejected = syntax_verdict(cand, problem)
+            if rejected is None:
+                runnable.append((i, cand, problem))
+            else:
+                record(i, rejected)
+                bar.advance(task)
         if workers == 1:
-            for i, (cand, problem) in enumerate(items):
+            for i, cand, problem in runnable:
                 lang = get_language(cand.language)
                 record(i, verify_program(cand.code, lang, problem, sandbox=sandbox, config=config))
                 bar.advance(task)
         else:
-            _run_pool(items, config, workers, record, lambda: bar.advance(task))
+            _run_pool(runnable, config, workers, record, lambda: bar.advance(task))
     return verdicts  # type: ignore[return-value]
 
 
 def _run_pool(
-    items: Sequence[tuple[Candidate, Problem]],
+    items: Sequence[tuple[int, Candidate, Problem]],
     config: VerifyConfig,
     workers: int,
     record: Callable[[int, Verdict], None],
@@ -77,10 +86,10 @@ def _run_pool(
     # Submit in a bounded window so that an interrupt leaves little queued work behind.
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config.isolate,)) as ex:
         pending: dict[Future, int] = {}
-        todo = iter(enumerate(items))
+        todo = iter(items)
         try:
             while True:
-                for i, (cand, problem) in todo:
+                for i, cand, problem in todo:
                     fut = ex.submit(_verify_one, cand.code, cand.language, problem, config)
                     pending[fut] = i
                     if len(pending) >= workers * 4:
@@ -96,25 +105,3 @@ def _run_pool(
                 fut.cancel()
             raise
 
-
-def _progress(enabled: bool):
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not enabled,
-        transient=False,
-    )

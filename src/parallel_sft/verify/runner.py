@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..languages import Language, Toolchain
-from ..records import Problem, Status, Verdict
+from ..records import Candidate, Problem, Status, Verdict
 from .checker import compare
 from .limits import Limits, RunLimits
 from .sandbox import Execution, Sandbox
@@ -34,6 +34,15 @@ class VerifyConfig:
     isolate: bool = True  # False only with --no-sandbox
     all_tests: bool = False  # run every test instead of stopping at the first failure
     exact: bool = False  # exact line comparison instead of token-wise with tolerance
+
+
+def syntax_verdict(candidate: Candidate, problem: Problem) -> Verdict | None:
+    """SYNTAX_ERROR for a candidate the tree-sitter layer rejected (or with no program at
+    all): it is never executed. None for a candidate that should run."""
+    if candidate.code.strip() and candidate.extra.get("syntax_ok", True):
+        return None
+    detail = candidate.extra.get("syntax_error") or "no program"
+    return Verdict(Status.SYNTAX_ERROR, 0, len(problem.tests), detail=detail)
 
 
 def verify_program(

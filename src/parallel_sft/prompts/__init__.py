@@ -1,0 +1,11 @@
+"""Every prompt the toolkit sends to a model, versioned. Translation, repair, training and
+evaluation all render their chats here, so a change of wording is one change of version."""
+
+from .render import (
+    RenderedPrompt,
+    render_repair,
+    render_solve,
+    render_translate,
+)
+
+__all__ = ["RenderedPrompt", "render_repair", "render_solve", "render_translate"]

@@ -1,0 +1,130 @@
+"""Render chats from the templates and the language registry.
+
+A rendered prompt carries its template version and a hash of the chat, which go into every
+candidate (`prompt_hash`) so that a corpus records exactly what the model was asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from ..backends.base import Chat
+from ..languages import Language, get_language
+from ..records import Problem
+from . import templates as t
+
+_CLIP = 2000  # characters of a test's input/output shown in a repair prompt
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    chat: Chat
+    version: str
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.chat).encode()).hexdigest()[:16]
+
+
+def _requirements(target: Language) -> str:
+    return t.REQUIREMENTS.format(target=target.display, conventions=target.conventions)
+
+
+def _answer_format(target: Language) -> str:
+    return t.ANSWER_FORMAT.format(target=target.display, tag=target.name)
+
+
+def _translate_turn(statement: str, code: str, source: Language, target: Language) -> str:
+    return t.TRANSLATE.format(
+        source=source.display,
+        target=target.display,
+        statement=statement.strip(),
+        source_tag=source.name,
+        code=code.strip(),
+        requirements=_requirements(target),
+        answer_format=_answer_format(target),
+    )
+
+
+def render_translate(
+    problem: Problem,
+    target: Language | str,
+    *,
+    examples: list[tuple[Problem, str]] = (),
+) -> RenderedPrompt:
+    """The chat asking for `problem`'s reference solution in `target`.
+
+    `examples` are few-shot pairs (a problem, its verified program in `target`), shown as
+    earlier turns of the conversation.
+    """
+    target = get_language(target) if isinstance(target, str) else target
+    if problem.reference is None:
+        raise ValueError(f"problem {problem.id} has no reference solution to translate")
+    source = get_language(problem.reference.language)
+    chat: Chat = [{"role": "system", "content": t.SYSTEM}]
+    for example, program in examples:
+        assert example.reference is not None
+        turn = _translate_turn(example.statement, example.reference.code, source, target)
+        answer = f"```{target.name}\n{program.strip()}\n```"
+        chat += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer}]
+    turn = _translate_turn(problem.statement, problem.reference.code, source, target)
+    chat.append({"role": "user", "content": turn})
+    return RenderedPrompt(chat, t.TRANSLATE_VERSION)
+
+
+def render_solve(problem: Problem, target: Language | str) -> RenderedPrompt:
+    """The chat asking for a `target` solution from the statement alone (eval, RL)."""
+    target = get_language(target) if isinstance(target, str) else target
+    turn = t.SOLVE.format(
+        target=target.display,
+        statement=problem.statement.strip(),
+        requirements=_requirements(target),
+        answer_format=_answer_format(target),
+    )
+    chat = [{"role": "system", "content": t.SYSTEM}, {"role": "user", "content": turn}]
+    return RenderedPrompt(chat, t.SOLVE_VERSION)
+
+
+def render_repair(
+    previous: RenderedPrompt,
+    response: str,
+    target: Language | str,
+    *,
+    compile_error: str | None = None,
+    status: str = "",
+    test_input: str = "",
+    expected: str = "",
+    got: str = "",
+    error: str = "",
+) -> RenderedPrompt:
+    """The earlier chat, the model's answer, and a turn that shows it what failed: the
+    compiler's message, or the first failing test (input, expected, got)."""
+    target = get_language(target) if isinstance(target, str) else target
+    answer_format = _answer_format(target)
+    if compile_error is not None:
+        turn = t.REPAIR_COMPILE.format(
+            target=target.display, error=compile_error.strip(), answer_format=answer_format
+        )
+    else:
+        turn = t.REPAIR_TEST.format(
+            target=target.display,
+            status=status,
+            input=_clip(test_input),
+            expected=_clip(expected),
+            got=_clip(got),
+            error=f"It wrote to stderr:\n```\n{error.strip()}\n```\n" if error.strip() else "",
+            answer_format=answer_format,
+        )
+    chat = [
+        *previous.chat,
+        {"role": "assistant", "content": response},
+        {"role": "user", "content": turn},
+    ]
+    return RenderedPrompt(chat, t.REPAIR_VERSION)
+
+
+def _clip(text: str) -> str:
+    text = text.rstrip("\n")
+    return text if len(text) <= _CLIP else text[:_CLIP] + "\n... (truncated)"

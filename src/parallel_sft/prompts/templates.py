@@ -1,0 +1,74 @@
+"""The prompt texts. Changing any text here means bumping its version: the version and a
+hash of every rendered chat are stored with each candidate, and completion caches are keyed
+by the rendered chat, so old and new prompts never mix silently."""
+
+TRANSLATE_VERSION = "translate/v1"
+REPAIR_VERSION = "repair/v1"
+SOLVE_VERSION = "solve/v1"
+
+SYSTEM = (
+    "You are an expert competitive programmer. You write complete, correct and efficient "
+    "programs that compile with the stated toolchain, read standard input and write "
+    "standard output exactly as the problem asks."
+)
+
+REQUIREMENTS = """\
+## Requirements for the {target} program
+- {conventions}
+- Read the input from standard input and print the answer to standard output in exactly \
+the format the problem asks for; print nothing else (no prompts, no debug output).
+- Keep the algorithm and its time complexity; never hard-code answers."""
+
+ANSWER_FORMAT = (
+    "Answer with one complete {target} program in a single ```{tag} code block, "
+    "and nothing else."
+)
+
+TRANSLATE = """\
+Translate this {source} solution of a programming problem into {target}.
+
+## Problem
+{statement}
+
+## {source} solution
+```{source_tag}
+{code}
+```
+
+{requirements}
+
+{answer_format}"""
+
+SOLVE = """\
+Solve this programming problem in {target}.
+
+## Problem
+{statement}
+
+{requirements}
+
+{answer_format}"""
+
+REPAIR_COMPILE = """\
+Your {target} program does not compile. The compiler says:
+```
+{error}
+```
+Fix it. {answer_format}"""
+
+REPAIR_TEST = """\
+Your {target} program fails a test ({status}).
+
+Input:
+```
+{input}
+```
+Expected output:
+```
+{expected}
+```
+Your program's output:
+```
+{got}
+```
+{error}Find the bug and fix it. {answer_format}"""

@@ -1,0 +1,151 @@
+"""The translation stage: (problem, target PL) requests -> candidates, through a backend.
+
+Each request's chat is rendered from the versioned templates, its `n` samples are looked up
+in the completion cache, only the missing ones are asked of the model (in chunks, each
+stored as soon as it returns), and every completion is turned into a candidate by the
+tree-sitter layer: the extracted program and its syntax verdict travel with it, so the
+verifier can give SYNTAX_ERROR without running anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..backends.base import Backend, Completion, SamplingParams
+from ..languages import Language, get_language
+from ..progress import progress_bar
+from ..prompts import RenderedPrompt, render_translate
+from ..records import Candidate, Problem
+from ..verify.syntax import check, extract
+from .cache import CompletionCache, cache_key
+
+
+@dataclass(frozen=True)
+class Request:
+    problem: Problem
+    lang: Language
+    prompt: RenderedPrompt
+
+
+@dataclass
+class TranslateStats:
+    requests: int = 0
+    completions_cached: int = 0
+    completions_generated: int = 0
+    model_calls: int = 0  # backend.generate() invocations
+    per_language: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def build_requests(
+    problems: Sequence[Problem],
+    langs: Sequence[Language],
+    *,
+    examples: dict[str, tuple[Problem, str]] | None = None,
+) -> list[Request]:
+    """One request per (problem, target PL), skipping a problem's own source PL.
+
+    `examples` maps a PL to one few-shot pair (a problem, its verified program in that PL).
+    """
+    requests = []
+    for problem in problems:
+        if problem.reference is None:
+            continue
+        source = get_language(problem.reference.language).name
+        for lang in langs:
+            if lang.name == source:
+                continue
+            shot = (examples or {}).get(lang.name)
+            shots = [shot] if shot is not None and shot[0].id != problem.id else []
+            prompt = render_translate(problem, lang, examples=shots)
+            requests.append(Request(problem, lang, prompt))
+    return requests
+
+
+def translate(
+    requests: Sequence[Request],
+    backend: Backend,
+    params: SamplingParams,
+    cache: CompletionCache,
+    *,
+    chunk_size: int = 16,
+    progress: bool = True,
+) -> tuple[list[Candidate], TranslateStats]:
+    """Candidates for every request (n samples each, in request order), and counts."""
+    stats = TranslateStats(requests=len(requests))
+
+    def keys(req: Request) -> list[str]:
+        return [
+            cache_key(backend.name, backend.model, req.prompt.chat, params, i)
+            for i in range(params.n)
+        ]
+
+    missing = [req for req in requests if any(cache.get(k) is None for k in keys(req))]
+    stats.completions_cached = sum(
+        cache.get(k) is not None for req in requests for k in keys(req)
+    )
+    with progress_bar(progress) as bar:
+        task = bar.add_task("translating", total=len(missing))
+        for start in range(0, len(missing), chunk_size):
+            chunk = missing[start : start + chunk_size]
+            results = backend.generate([req.prompt.chat for req in chunk], params)
+            stats.model_calls += 1
+            for req, completions in zip(chunk, results, strict=True):
+                for key, completion in zip(keys(req), completions, strict=True):
+                    if cache.get(key) is None:
+                        cache.put(key, completion)
+                        stats.completions_generated += 1
+            bar.advance(task, len(chunk))
+
+    candidates = []
+    for req in requests:
+        for sample, key in enumerate(keys(req)):
+            completion = cache.get(key)
+            assert completion is not None
+            candidates.append(to_candidate(req, completion, sample, backend.model))
+    for cand in candidates:
+        counts = stats.per_language.setdefault(
+            cand.language, {"candidates": 0, "extracted": 0, "syntax_ok": 0}
+        )
+        counts["candidates"] += 1
+        counts["extracted"] += bool(cand.code)
+        counts["syntax_ok"] += bool(cand.extra["syntax_ok"])
+    return candidates, stats
+
+
+def to_candidate(req: Request, completion: Completion, sample: int, model: str) -> Candidate:
+    """A completion, with its extracted program and syntax verdict."""
+    source = req.problem.reference.language if req.problem.reference else None
+    extraction = extract(completion.text, req.lang)
+    syntax = check(extraction.code, req.lang, source_lang=source) if extraction.code else None
+    return Candidate(
+        problem_id=req.problem.id,
+        language=req.lang.name,
+        code=extraction.code or "",
+        response=completion.text,
+        model=model,
+        prompt_hash=req.prompt.hash,
+        sample=sample,
+        round=0,
+        extra={
+            "prompt_version": req.prompt.version,
+            "finish_reason": completion.finish_reason or "",
+            "completion_tokens": completion.completion_tokens,
+            "extract_source": extraction.source,
+            "extract_reason": extraction.reason,
+            "syntax_ok": bool(syntax and syntax.ok),
+            "syntax_error": _syntax_error(extraction.reason, syntax),
+            "wrong_language": (syntax.wrong_language if syntax else None) or "",
+        },
+    )
+
+
+def _syntax_error(reason: str, syntax) -> str:
+    if syntax is None:
+        return f"no program extracted ({reason})"
+    if syntax.ok:
+        return ""
+    where = f" at line {syntax.line}, column {syntax.column}" if syntax.line else ""
+    wrong = f" (looks like {syntax.wrong_language})" if syntax.wrong_language else ""
+    return f"{syntax.error}{where}{wrong}"
+
