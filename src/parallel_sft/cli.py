@@ -11,6 +11,7 @@ import click
 
 from .errors import PsftError
 from .languages.cli import langs_command
+from .translate.cli import translate_command
 from .verify.cli import verify_command
 
 
@@ -21,6 +22,7 @@ def cli() -> None:
 
 
 cli.add_command(langs_command)
+cli.add_command(translate_command)
 cli.add_command(verify_command)
 
 

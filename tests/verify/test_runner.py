@@ -77,7 +77,8 @@ def test_syntax_rejected_candidates_are_never_executed():
     )
     empty = Candidate(problem.id, "python", "  \n")
     fine = Candidate(problem.id, "python", ECHO_SUM, extra={"syntax_ok": True})
-    verdicts = verify_batch([(rejected, problem), (empty, problem), (fine, problem)], progress=False)
+    items = [(rejected, problem), (empty, problem), (fine, problem)]
+    verdicts = verify_batch(items, progress=False)
     assert [v.status for v in verdicts] == [Status.SYNTAX_ERROR, Status.SYNTAX_ERROR, Status.OK]
     assert verdicts[0].detail == "ERROR at 1:3" and verdicts[0].compile_ms == 0
     assert verdicts[0].run_ms == 0 and verdicts[1].detail == "no program"

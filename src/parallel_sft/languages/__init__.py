@@ -28,12 +28,18 @@ for _lang in LANGUAGES.values():
         _ALIASES.setdefault(_alias.lower(), _lang.name)
 
 
-def get_language(name: str) -> Language:
-    """The registry entry for `name` or any of its aliases (case-insensitive)."""
+def find_language(name: str) -> Language | None:
+    """The registry entry for `name` or any of its aliases (case-insensitive), or None."""
     key = _ALIASES.get(name.strip().lower())
-    if key is None:
+    return None if key is None else LANGUAGES[key]
+
+
+def get_language(name: str) -> Language:
+    """Like `find_language`, but an unknown name raises an error listing the known ones."""
+    lang = find_language(name)
+    if lang is None:
         raise UnknownLanguageError(name, sorted(LANGUAGES))
-    return LANGUAGES[key]
+    return lang
 
 
 def parse_languages(spec: str | list[str] | tuple[str, ...]) -> list[Language]:
@@ -50,4 +56,11 @@ def parse_languages(spec: str | list[str] | tuple[str, ...]) -> list[Language]:
     return list(chosen.values())
 
 
-__all__ = ["LANGUAGES", "Language", "Toolchain", "get_language", "parse_languages"]
+__all__ = [
+    "LANGUAGES",
+    "Language",
+    "Toolchain",
+    "find_language",
+    "get_language",
+    "parse_languages",
+]

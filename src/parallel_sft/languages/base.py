@@ -56,7 +56,7 @@ class Language:
     time_factor: float = 1.0
     # Runtimes with a large fixed footprint (the JVM) get this on top of the memory limit.
     memory_overhead_mb: int = 0
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     # Read-only paths the toolchain needs beyond /usr and /etc (e.g. GHC's package db).
     sandbox_paths: tuple[str, ...] = ()
     # False for runtimes that reserve address space up front (JVM, Go, V8, GHC, BEAM):
@@ -66,6 +66,14 @@ class Language:
     oom_markers: tuple[str, ...] = ()
     # stderr lines starting with these are the toolchain's chatter, left out of verdicts.
     stderr_noise: tuple[str, ...] = ()
+    # Syntax facts the tree-sitter layer (verify/syntax.py) needs beyond the grammar:
+    layout: bool = False  # line breaks and indentation are syntax (off-side rule)
+    # A regex of idioms that mark code as this PL even where another grammar parses it.
+    idioms: str | None = None
+    # Node types at the top of a real program's tree: one that must be there (PHP's
+    # `<?php`), one that must not (a bare symbol: prose read as code by Lisp grammars).
+    required_top_node: str | None = None
+    forbidden_top_node: str | None = None
 
     @property
     def tags(self) -> tuple[str, ...]:

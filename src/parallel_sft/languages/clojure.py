@@ -21,6 +21,7 @@ LANGUAGE = Language(
     version_args=("-e", "(println (clojure-version))"),
     debian_packages=("clojure", "openjdk-17-jdk-headless"),
     grammar="clojure",
+    forbidden_top_node="sym_lit",
     fence_tags=("Clojure",),
     env={
         "JAVA_TOOL_OPTIONS": "-Xmx{memory_mb}m -Xss64m -XX:+UseSerialGC -XX:-UsePerfData "

@@ -19,6 +19,7 @@ LANGUAGE = Language(
     grammar="haskell",
     fence_tags=("Haskell",),
     sandbox_paths=("/var/lib/ghc",),
+    layout=True,
     oom_markers=("heap overflow", "out of memory"),
     conventions=(
         "Haskell (GHC 9.0): `main :: IO ()` in module Main; read with getContents, getLine "

@@ -23,6 +23,7 @@ LANGUAGE = Language(
     grammar="nim",
     fence_tags=("Nim",),
     oom_markers=("out of memory",),
+    layout=True,
     conventions=(
         "Nim 1.6: top-level statements; read with stdin.readLine or readAll(stdin), parse "
         "with strutils (parseInt, splitWhitespace); write with echo."

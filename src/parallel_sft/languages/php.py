@@ -23,6 +23,7 @@ LANGUAGE = Language(
     tools=("php",),
     debian_packages=("php-cli",),
     grammar="php",
+    required_top_node="php_tag",  # outside <?php ... ?> text is printed, not run
     fence_tags=("PHP",),
     oom_markers=("Allowed memory size of", "Out of memory"),
     conventions=(

@@ -25,5 +25,10 @@ LANGUAGE = Language(
         "write with print(). Standard library only."
     ),
     oom_markers=("MemoryError",),
+    layout=True,
+    idioms=(
+        r"\binput\(\)|\bsys\.std(?:in|out)\b|^[ \t]*def \w+\(.*\).*:[ \t]*$"
+        r"|^(?:from [\w.]+ )?import \w|__name__|\bprint\(f[\"']"
+    ),
     example="a, b = map(int, input().split())\nprint(a + b)\n",
 )

@@ -14,6 +14,7 @@ LANGUAGE = Language(
     tools=("racket", "raco"),
     debian_packages=("racket",),
     grammar="racket",
+    forbidden_top_node="symbol",
     fence_tags=("Racket",),
     time_factor=2.0,
     memory_overhead_mb=128,

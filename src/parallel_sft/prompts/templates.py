@@ -20,8 +20,7 @@ the format the problem asks for; print nothing else (no prompts, no debug output
 - Keep the algorithm and its time complexity; never hard-code answers."""
 
 ANSWER_FORMAT = (
-    "Answer with one complete {target} program in a single ```{tag} code block, "
-    "and nothing else."
+    "Answer with one complete {target} program in a single ```{tag} code block, and nothing else."
 )
 
 TRANSLATE = """\

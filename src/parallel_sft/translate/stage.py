@@ -81,9 +81,7 @@ def translate(
         ]
 
     missing = [req for req in requests if any(cache.get(k) is None for k in keys(req))]
-    stats.completions_cached = sum(
-        cache.get(k) is not None for req in requests for k in keys(req)
-    )
+    stats.completions_cached = sum(cache.get(k) is not None for req in requests for k in keys(req))
     with progress_bar(progress) as bar:
         task = bar.add_task("translating", total=len(missing))
         for start in range(0, len(missing), chunk_size):
@@ -148,4 +146,3 @@ def _syntax_error(reason: str, syntax) -> str:
     where = f" at line {syntax.line}, column {syntax.column}" if syntax.line else ""
     wrong = f" (looks like {syntax.wrong_language})" if syntax.wrong_language else ""
     return f"{syntax.error}{where}{wrong}"
-

@@ -104,4 +104,3 @@ def _run_pool(
             for fut in pending:
                 fut.cancel()
             raise
-

@@ -1,0 +1,139 @@
+"""`psft translate`: ask a model for each problem's solution in each target PL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("translate")
+@click.option(
+    "--problems",
+    "problems_path",
+    type=click.Path(),
+    default=None,
+    help="Problems with reference solutions (JSONL, parquet or saved dataset). "
+    "Default: the bundled sample.",
+)
+@click.option("--langs", required=True, help="Target PLs, comma-separated: cpp,go,rs")
+@click.option(
+    "--backend",
+    type=click.Choice(["hf", "openai", "vllm"]),
+    default="hf",
+    show_default=True,
+    help="hf: local transformers; openai: any OpenAI-compatible server; vllm: in-process vLLM.",
+)
+@click.option(
+    "--model",
+    default=None,
+    help="Model id or path. Default for hf: the embedded SmolLM2-135M-Instruct.",
+)
+@click.option("--n", "n", type=int, default=1, show_default=True, help="Samples per request.")
+@click.option("--temperature", type=float, default=0.8, show_default=True)
+@click.option("--top-p", type=float, default=0.95, show_default=True)
+@click.option("--max-tokens", type=int, default=1024, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--few-shot/--no-few-shot",
+    default=True,
+    show_default=True,
+    help="Show the model one verified example (sum-two) in the target PL first.",
+)
+@click.option("--limit", type=int, default=None, help="Only the first K problems.")
+@click.option(
+    "--out",
+    type=click.Path(),
+    default="runs/candidates.jsonl",
+    show_default=True,
+    help="Candidates: .jsonl, .parquet, or a directory (saved HF dataset).",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(),
+    default=None,
+    help="Completion cache (JSONL). Default: <out>.cache.jsonl",
+)
+@click.option("--base-url", default=None, help="openai: the server's /v1 URL.")
+@click.option("--concurrency", type=int, default=None, help="openai: requests in flight.")
+@click.option("--timeout", "timeout_s", type=float, default=None, help="openai: seconds a request.")
+@click.option("--batch-size", type=int, default=None, help="hf: chats per generate() batch.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def translate_command(
+    problems_path,
+    langs,
+    backend,
+    model,
+    n,
+    temperature,
+    top_p,
+    max_tokens,
+    seed,
+    few_shot,
+    limit,
+    out,
+    cache_path,
+    base_url,
+    concurrency,
+    timeout_s,
+    batch_size,
+    quiet,
+) -> None:
+    """Translate reference solutions into the target PLs with an LLM.
+
+    Every completion is cached as it arrives: rerunning the same command after a crash or
+    Ctrl-C asks the model only for what is missing. Each candidate carries the extracted
+    program and its tree-sitter syntax verdict; `psft verify --candidates OUT` then
+    executes the ones that parse.
+
+    \b
+    Examples:
+      psft translate --langs cpp,go --limit 3                  # embedded model, on CPU
+      vllm serve Qwen/Qwen2.5-Coder-7B-Instruct &
+      psft translate --backend openai --model Qwen/Qwen2.5-Coder-7B-Instruct \\
+          --base-url http://127.0.0.1:8000/v1 --langs cpp,go,rust,java --n 4
+    """
+    from ..backends import get_backend
+    from ..backends.base import SamplingParams
+    from ..languages import LANGUAGES, parse_languages
+    from ..samples import load_sample_problems
+    from ..tables import write_rows
+    from ..verify.job import load_problems
+    from .cache import CompletionCache
+    from .stage import build_requests, translate
+
+    targets = parse_languages(langs)
+    problems = list(load_problems(problems_path).values())[:limit]
+    sum_two = next(p for p in load_sample_problems() if p.id == "sample/sum-two")
+    examples = {name: (sum_two, lang.example) for name, lang in LANGUAGES.items()}
+    requests = build_requests(problems, targets, examples=examples if few_shot else None)
+    if not requests:
+        raise click.UsageError("nothing to translate: no problem has a reference in another PL")
+    params = SamplingParams(n, temperature, top_p, max_tokens, seed)
+    options = {
+        "openai": {"base_url": base_url, "concurrency": concurrency, "timeout_s": timeout_s},
+        "hf": {"batch_size": batch_size},
+    }.get(backend, {})
+    options = {k: v for k, v in options.items() if v is not None}
+    cache_file = Path(cache_path or f"{out}.cache.jsonl")
+    with get_backend(backend, model, **options) as llm, CompletionCache(cache_file) as cache:
+        candidates, stats = translate(requests, llm, params, cache, progress=not quiet)
+    write_rows(out, [{**c.key(), "code": c.code, "response": c.response} for c in candidates])
+    _print_counts(stats)
+    click.echo(
+        f"{len(candidates)} candidates written to {out}; completions: "
+        f"{stats.completions_cached} cached, {stats.completions_generated} generated in "
+        f"{stats.model_calls} model calls",
+        err=True,
+    )
+
+
+def _print_counts(stats) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("language", "candidates", "extracted", "syntax ok")
+    for lang, c in sorted(stats.per_language.items()):
+        table.add_row(lang, str(c["candidates"]), str(c["extracted"]), str(c["syntax_ok"]))
+    Console().print(table)
