@@ -8,6 +8,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..errors import PsftError
+
 Chat = list[dict[str, str]]  # [{"role": "system" | "user" | "assistant", "content": "..."}]
 
 
@@ -46,3 +48,102 @@ class Backend(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Errors. Each message is one line that names what failed and what to do about it.
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class BackendError(PsftError):
+    """Base class of the backends' errors."""
+
+
+class UnknownBackendError(BackendError, KeyError):
+    def __init__(self, name: str, known: list[str]):
+        self.name, self.known = name, known
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return f"unknown backend {self.name!r}; choose one of: {', '.join(self.known)}"
+
+
+class MissingDependencyError(BackendError):
+    """A backend's optional dependency is not installed; names the extra that brings it."""
+
+    def __init__(self, backend: str, module: str, extra: str):
+        self.backend, self.module, self.extra = backend, module, extra
+        super().__init__(module)
+
+    def __str__(self) -> str:
+        return (
+            f"the {self.backend} backend needs `{self.module}`, which is not installed: "
+            f"pip install 'parallel-sft[{self.extra}]'"
+        )
+
+
+class ModelNotFoundError(BackendError):
+    def __init__(self, model: str, reason: str):
+        self.model, self.reason = model, reason
+        super().__init__(model)
+
+    def __str__(self) -> str:
+        return f"model {self.model!r} not found: {_one_line(self.reason, 300)}"
+
+
+class ServerError(BackendError):
+    """An OpenAI-compatible server failed us; `url` is the endpoint we called."""
+
+    def __init__(self, url: str):
+        self.url = url
+        super().__init__(url)
+
+
+class ServerUnreachableError(ServerError):
+    def __init__(self, url: str, reason: str, attempts: int):
+        self.reason, self.attempts = reason, attempts
+        super().__init__(url)
+
+    def __str__(self) -> str:
+        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        return (
+            f"cannot reach the model server at {self.url} ({_one_line(self.reason, 120)}{tries}); "
+            "start one (e.g. `vllm serve MODEL`) or point base_url (--base-url, OPENAI_BASE_URL) "
+            "at a running one"
+        )
+
+
+class ServerTimeoutError(ServerError):
+    def __init__(self, url: str, timeout_s: float):
+        self.timeout_s = timeout_s
+        super().__init__(url)
+
+    def __str__(self) -> str:
+        return (
+            f"the model server at {self.url} sent no answer within {self.timeout_s:g} s; check "
+            "that it is not stuck or overloaded (its log), lower the concurrency, or raise "
+            "timeout_s (--timeout)"
+        )
+
+
+class ServerResponseError(ServerError):
+    """An HTTP error status: a non-retryable one, or a retryable one that outlasted retries."""
+
+    def __init__(self, url: str, status: int, detail: str, attempts: int = 1):
+        self.status, self.detail, self.attempts = status, detail, attempts
+        super().__init__(url)
+
+    def __str__(self) -> str:
+        if self.status in (401, 403):
+            fix = "set OPENAI_API_KEY to a key this server accepts"
+        elif self.status == 404:
+            fix = "check the model name and that base_url ends in /v1"
+        elif self.attempts > 1:
+            fix = f"still failing after {self.attempts} attempts; check the server's log"
+        else:
+            fix = "check the model name and the sampling parameters"
+        detail = f": {_one_line(self.detail)}" if self.detail.strip() else ""
+        return f"the model server at {self.url} answered HTTP {self.status}{detail}; {fix}"
