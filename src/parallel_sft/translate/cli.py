@@ -127,6 +127,13 @@ def translate_command(
         f"{stats.model_calls} model calls",
         err=True,
     )
+    if stats.generate_seconds:
+        rate = stats.generated_tokens / stats.generate_seconds
+        click.echo(
+            f"{stats.generated_tokens} tokens generated in {stats.generate_seconds:.1f} s "
+            f"({rate:.1f} tokens/s)",
+            err=True,
+        )
 
 
 def _print_counts(stats) -> None:

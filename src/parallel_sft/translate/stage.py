@@ -9,6 +9,7 @@ verifier can give SYNTAX_ERROR without running anything.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ class TranslateStats:
     completions_cached: int = 0
     completions_generated: int = 0
     model_calls: int = 0  # backend.generate() invocations
+    generated_tokens: int = 0
+    generate_seconds: float = 0.0
     per_language: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -86,13 +89,16 @@ def translate(
         task = bar.add_task("translating", total=len(missing))
         for start in range(0, len(missing), chunk_size):
             chunk = missing[start : start + chunk_size]
+            start_time = time.perf_counter()
             results = backend.generate([req.prompt.chat for req in chunk], params)
+            stats.generate_seconds += time.perf_counter() - start_time
             stats.model_calls += 1
             for req, completions in zip(chunk, results, strict=True):
                 for key, completion in zip(keys(req), completions, strict=True):
                     if cache.get(key) is None:
                         cache.put(key, completion)
                         stats.completions_generated += 1
+                        stats.generated_tokens += completion.completion_tokens
             bar.advance(task, len(chunk))
 
     candidates = []
