@@ -42,7 +42,7 @@ def _no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["langs"], ["verify"]])
+@pytest.mark.parametrize("command", [[], ["langs"], ["verify"], ["translate"]])
 def test_help(command):
     proc = psft(*command, "--help")
     assert proc.returncode == 0 and "Usage:" in proc.stdout
