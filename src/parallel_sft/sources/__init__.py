@@ -1,0 +1,122 @@
+"""Loaders that turn public datasets' own schemas, and local files, into Problems.
+
+One module per source; each has a pure ``convert(row, ...) -> Problem | Skip`` and a
+``load(data, *, source_lang, skipped, split) -> Iterator[Problem]`` that counts skipped
+rows by snake_case reason into a ``Counter``. ``load_source`` picks the loader from a
+name (a Hub id in ``SOURCES``, its short form, or ``sample``) or a local path.
+
+Adding a source: a module here with ``SOURCE``, ``HUB_ID``, ``convert`` and ``load``,
+fixtures in its real schema under ``tests/fixtures/sources/``, and one line in ``_MODULES``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ..records import Problem
+from . import apps, code_contests, codeforces, sample, taco
+from .base import (
+    Skip,
+    SourceUnavailableError,
+    UnknownSourceError,
+    UnsupportedSourceLanguageError,
+)
+from .local import load_local
+
+_MODULES: tuple[ModuleType, ...] = (code_contests, taco, apps, codeforces)
+
+#: Source name -> loader. Hub ids are fetched with ``datasets.load_dataset``; ``sample``
+#: is the bundled offline default.
+SOURCES: dict[str, Callable[..., Iterator[Problem]]] = {
+    sample.SOURCE: sample.load,
+    **{m.HUB_ID: m.load for m in _MODULES},
+}
+_BY_NAME: dict[str, ModuleType] = {m.HUB_ID: m for m in _MODULES}
+_ALIASES: dict[str, str] = {m.SOURCE: m.HUB_ID for m in _MODULES}
+
+
+def _hub_offline() -> bool:
+    import huggingface_hub.constants
+
+    env = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+    return env or bool(huggingface_hub.constants.HF_HUB_OFFLINE)
+
+
+def load_hub_dataset(dataset_id: str, *, split: str = "train"):  # -> datasets.Dataset
+    """A known Hub dataset's split through ``datasets.load_dataset`` (the local HF cache
+    first; a download unless HF_HUB_OFFLINE=1). Failures become SourceUnavailableError."""
+    import datasets
+
+    module = _BY_NAME[dataset_id]
+    data_files = getattr(module, "HUB_DATA_FILES", None)  # (builder, pattern) or None
+    try:
+        if data_files:
+            builder, pattern = data_files
+            return datasets.load_dataset(
+                builder, data_files=pattern.format(split=split), split="train"
+            )
+        return datasets.load_dataset(dataset_id, split=split)
+    except Exception as err:  # datasets/hub raise many types for "not available"
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise SourceUnavailableError(dataset_id, reason, _hub_offline()) from err
+
+
+def known_sources() -> list[str]:
+    return sorted(SOURCES)
+
+
+def load_source(
+    name_or_path: str,
+    *,
+    split: str = "train",
+    source_lang: str = "python",
+    columns: Mapping[str, str] | None = None,
+    limit: int | None = None,
+    **options: Any,
+) -> tuple[list[Problem], dict[str, int]]:
+    """Problems from a known source or a local path, and the skipped rows by reason.
+
+    `options` go to the source's loader (``solutions=`` for codeforces, ``test_sets=`` for
+    code_contests). `limit` stops after that many problems (skips do not count).
+    """
+    skipped: Counter[str] = Counter()
+    name = _ALIASES.get(name_or_path, name_or_path)
+    if name == sample.SOURCE:
+        problems = sample.load(source_lang=source_lang, skipped=skipped)
+    elif name in _BY_NAME:
+        data = load_hub_dataset(name, split=split)
+        problems = SOURCES[name](
+            data, source_lang=source_lang, skipped=skipped, split=split, **options
+        )
+    elif Path(name_or_path).exists():
+        problems = load_local(
+            name_or_path, columns, source_lang=source_lang, split=split, skipped=skipped
+        )
+    else:
+        raise UnknownSourceError(name_or_path, known_sources())
+    chosen = list(itertools.islice(problems, limit) if limit is not None else problems)
+    return chosen, dict(skipped)
+
+
+__all__ = [
+    "SOURCES",
+    "Skip",
+    "SourceUnavailableError",
+    "UnknownSourceError",
+    "UnsupportedSourceLanguageError",
+    "apps",
+    "code_contests",
+    "codeforces",
+    "known_sources",
+    "load_hub_dataset",
+    "load_local",
+    "load_source",
+    "sample",
+    "taco",
+]
