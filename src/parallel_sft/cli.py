@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from .corpus.cli import corpus_group
 from .errors import PsftError
 from .languages.cli import langs_command
 from .translate.cli import translate_command
@@ -21,6 +22,7 @@ def cli() -> None:
     """parallel-sft: build verified parallel-program corpora and train code models on them."""
 
 
+cli.add_command(corpus_group)
 cli.add_command(langs_command)
 cli.add_command(translate_command)
 cli.add_command(verify_command)

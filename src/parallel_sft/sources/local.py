@@ -7,7 +7,7 @@ Files are read with ``datasets.load_dataset("json" | "parquet", data_files=...)`
 ``columns`` maps our fields to the file's columns; a field left out is not read:
 
 - ``id``: the problem id; ``<source>/`` is prepended unless it already holds a "/".
-  Without it the id is ``<source>/<row index>``. ``source`` defaults to the file's stem.
+  Without it the id is ``<source>/<row index>``. ``source`` (a row's origin) defaults to the file's stem.
 - ``statement`` (required).
 - ``tests``: a list of ``{"input", "output"}``, or ``{"input": [...], "output": [...]}``,
   or a JSON string of either; or ``inputs`` and ``outputs``: parallel lists (or JSON).
@@ -49,7 +49,7 @@ from .base import (
 
 FIELDS = (
     "id", "statement", "tests", "inputs", "outputs", "reference", "reference_language",
-    "time_limit_s", "memory_limit_mb", "tags", "difficulty",
+    "time_limit_s", "memory_limit_mb", "tags", "difficulty", "source",
 )  # fmt: skip
 
 
@@ -134,7 +134,7 @@ def convert(
     difficulty = get.get("difficulty")
     return Problem(
         id=raw_id if "/" in raw_id else f"{source}/{raw_id}",
-        source=source,
+        source=str(get.get("source") or source),  # a row's own origin wins over the file name
         statement=str(get["statement"] or ""),
         tests=tests,
         reference=reference,

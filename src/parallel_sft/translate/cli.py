@@ -96,18 +96,16 @@ def translate_command(
     """
     from ..backends import get_backend
     from ..backends.base import SamplingParams
-    from ..languages import LANGUAGES, parse_languages
-    from ..samples import load_sample_problems
+    from ..languages import parse_languages
     from ..tables import write_rows
     from ..verify.job import load_problems
     from .cache import CompletionCache
-    from .stage import build_requests, translate
+    from .stage import build_requests, registry_examples, translate
 
     targets = parse_languages(langs)
     problems = list(load_problems(problems_path).values())[:limit]
-    sum_two = next(p for p in load_sample_problems() if p.id == "sample/sum-two")
-    examples = {name: (sum_two, lang.example) for name, lang in LANGUAGES.items()}
-    requests = build_requests(problems, targets, examples=examples if few_shot else None)
+    examples = registry_examples() if few_shot else None
+    requests = build_requests(problems, targets, examples=examples)
     if not requests:
         raise click.UsageError("nothing to translate: no problem has a reference in another PL")
     params = SamplingParams(n, temperature, top_p, max_tokens, seed)

@@ -65,6 +65,16 @@ def build_requests(
     return requests
 
 
+def registry_examples() -> dict[str, tuple[Problem, str]]:
+    """One few-shot pair per PL: the bundled `sample/sum-two` and the registry's verified
+    example program in that PL (the one `psft langs --check` judges)."""
+    from ..languages import LANGUAGES
+    from ..samples import load_sample_problems
+
+    sum_two = next(p for p in load_sample_problems() if p.id == "sample/sum-two")
+    return {name: (sum_two, lang.example) for name, lang in LANGUAGES.items()}
+
+
 def translate(
     requests: Sequence[Request],
     backend: Backend,

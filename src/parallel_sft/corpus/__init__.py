@@ -1,0 +1,1 @@
+"""Building, exporting and publishing a verified parallel corpus (`psft corpus ...`)."""

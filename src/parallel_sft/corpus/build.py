@@ -1,0 +1,376 @@
+"""`build_corpus`: the thin orchestration of the stages, resumable at every point.
+
+    problems (load, decontaminate, check references)
+      -> for each round (0 = translate, 1.. = repair the failures of the round before):
+           for each shard of requests: translate -> extract/syntax -> execute
+      -> select -> export the dataset -> data card
+
+State lives in `<out>/.build/`: the completion cache and the verdict cache (append-only,
+flushed per entry), the prepared problems, and one file per finished shard (written to a
+temporary name and renamed). After a crash or Ctrl-C, the same command skips finished
+shards and, inside the shard that was cut, asks the model and the sandbox only for what
+they had not answered yet; the dataset it writes is the one an uninterrupted run writes.
+A shard with an INFRA_ERROR verdict is not finished: the build stops with an error after
+the round, and a rerun judges those programs again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..backends.base import Backend, SamplingParams
+from ..errors import PsftError
+from ..languages import Language, get_language
+from ..prompts import RenderedPrompt
+from ..records import Candidate, Problem, Status, Verdict
+from ..tables import read_rows, write_rows
+from ..translate.cache import CompletionCache
+from ..translate.repair import repair_request
+from ..translate.stage import Request, build_requests, registry_examples, translate
+from ..verify.cache import VerdictCache, verify_cached
+from .config import BuildConfig, BuildDir
+from .problems import prepare_problems
+
+Row = dict[str, Any]
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    resumed: bool
+    problems: dict[str, int]  # accounting: loaded, skipped_*, decontaminated, ...
+    funnel: list[dict[str, Any]]
+    configs: dict[str, dict[str, int]]  # config -> split -> rows
+    selection: dict[str, int]  # dropped_duplicate, ...
+    shards_reused: int = 0
+    completions: dict[str, int] = field(default_factory=dict)  # cached / generated
+    verdicts_reused: int = 0
+    model: str = ""
+
+
+def attempt_row(cand: Candidate, verdict: Verdict, prompt: RenderedPrompt) -> Row:
+    """One attempt as the build stores it: the candidate, its verdict, and the chat that
+    produced it (repair rounds extend that chat)."""
+    return {
+        "problem_id": cand.problem_id,
+        "language": cand.language,
+        "round": cand.round,
+        "sample": cand.sample,
+        "model": cand.model,
+        "prompt_hash": cand.prompt_hash,
+        "prompt_version": cand.extra.get("prompt_version", ""),
+        "code": cand.code,
+        "response": cand.response,
+        "finish_reason": cand.extra.get("finish_reason", ""),
+        "extract_reason": cand.extra.get("extract_reason", ""),
+        "syntax_ok": bool(cand.extra.get("syntax_ok")),
+        **verdict.to_dict(),
+        "chat": json.dumps(prompt.chat, ensure_ascii=False),
+    }
+
+
+def repair_round(
+    previous: Sequence[Row], done: set[tuple[str, str]], problems: dict[str, Problem]
+) -> list[tuple[Request, int]]:
+    """(request, sample) for every failed attempt of the previous round whose (problem, PL)
+    has no verified program yet."""
+    out = []
+    for row in previous:
+        status = Status(row["status"])
+        if status is Status.OK or (row["problem_id"], row["language"]) in done:
+            continue
+        chat = RenderedPrompt(json.loads(row["chat"]), row["prompt_version"])
+        request = repair_request(
+            problems[row["problem_id"]],
+            get_language(row["language"]),
+            chat,
+            row["response"],
+            status,
+            row["detail"],
+        )
+        out.append((request, row["sample"]))
+    return out
+
+
+class LazyBackend(Backend):
+    """A backend that loads its model at the first `generate`: a resumed build whose
+    completions are all cached never loads it. Its `model` (part of every cache key) is
+    known without loading where the backend has a default name."""
+
+    def __init__(self, name: str, model: str | None, options: dict[str, Any]):
+        self.name, self._requested, self._model, self._options = name, model, model, options
+        self._backend: Backend | None = None
+
+    def _loaded(self) -> Backend:
+        if self._backend is None:
+            from ..backends import get_backend
+
+            self._backend = get_backend(self.name, self._requested, **self._options)
+        return self._backend
+
+    @property
+    def model(self) -> str:  # type: ignore[override]
+        if self._model is None and self.name == "hf":
+            from ..backends.embedded import DEFAULT_MODEL_NAME
+
+            self._model = DEFAULT_MODEL_NAME
+        if self._model is None:
+            self._model = self._loaded().model  # an OpenAI server names its model
+        return self._model
+
+    def generate(self, chats, params):
+        return self._loaded().generate(chats, params)
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+
+def _shards(items: Sequence[Any], size: int) -> Iterator[tuple[int, Sequence[Any]]]:
+    for index, start in enumerate(range(0, len(items), size)):
+        yield index, items[start : start + size]
+
+
+def build_corpus(
+    config: BuildConfig,
+    out: str | Path,
+    *,
+    backend_options: dict[str, Any] | None = None,
+    workers: int | None = None,
+    overwrite: bool = False,
+    progress: bool = True,
+    log: Callable[[str], None] = lambda _: None,
+) -> BuildReport:
+    """Run (or resume) the build of `config` into `out`; see the module docstring."""
+    from ..data_cards import CardInfo, license_for_source, write_card
+    from .export import write_dataset
+    from .selection import select
+    from .stats import funnel
+
+    langs = [get_language(name) for name in config.langs]
+    build_dir = BuildDir(out)
+    resumed = build_dir.claim(config, overwrite=overwrite)
+    state = build_dir.state
+    llm = LazyBackend(config.backend, config.model, backend_options or {})
+    report_counts = {"shards_reused": 0, "verdicts_reused": 0, "cached": 0, "generated": 0}
+    try:
+        with (
+            CompletionCache(state / "completions.jsonl") as completions,
+            VerdictCache(state / "verdicts.jsonl") as verdicts,
+        ):
+            problems, accounting = _problems(config, state, verdicts, workers, progress, log)
+            attempts = _rounds(
+                config,
+                langs,
+                problems,
+                state,
+                llm,
+                completions,
+                verdicts,
+                workers=workers,
+                progress=progress,
+                log=log,
+                counts=report_counts,
+            )
+    finally:
+        llm.close()
+
+    chosen, selection = select(attempts, config.keep)
+    names = [lang.name for lang in langs]
+    table = funnel(chosen, names)
+    accounting["with_verified"] = len({a["problem_id"] for a in chosen if a["status"] == "OK"})
+    configs = write_dataset(build_dir.out, problems, chosen, names, config.test_fraction)
+    model = next((a["model"] for a in chosen if a["model"]), config.model or "")
+    # A local file of problems from one known dataset keeps that dataset's license.
+    origins = {p.source for p in problems}
+    license = license_for_source(origins.pop()) if len(origins) == 1 else None
+    write_card(
+        build_dir.out,
+        CardInfo(
+            pretty_name=f"Parallel programs ({', '.join(names)}) from {_source_name(config)}",
+            source=config.source,
+            languages=names,
+            configs=configs,
+            funnel=table,
+            problems=accounting,
+            build=_provenance(config, langs, model, selection),
+            license=license if license != "other" else None,
+        ),
+    )
+    return BuildReport(
+        out=build_dir.out,
+        resumed=resumed,
+        problems=accounting,
+        funnel=table,
+        configs=configs,
+        selection=selection,
+        shards_reused=report_counts["shards_reused"],
+        completions={"cached": report_counts["cached"], "generated": report_counts["generated"]},
+        verdicts_reused=report_counts["verdicts_reused"],
+        model=model,
+    )
+
+
+def _problems(config, state, verdicts, workers, progress, log):
+    """The prepared problems, from .build/ when an earlier run got that far."""
+    path, counts_path = state / "problems.jsonl", state / "problems.json"
+    if path.exists() and counts_path.exists():
+        problems = [Problem.from_dict(row) for _, row in read_rows(path)]
+        return problems, json.loads(counts_path.read_text())
+    problems, accounting = prepare_problems(
+        config, verdicts, workers=workers, progress=progress, log=log
+    )
+    write_rows(path, [p.to_dict() for p in problems])
+    tmp = counts_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(accounting, indent=2) + "\n")
+    tmp.replace(counts_path)
+    return problems, accounting
+
+
+def _rounds(
+    config: BuildConfig,
+    langs: list[Language],
+    problems: list[Problem],
+    state: Path,
+    llm: LazyBackend,
+    completions: CompletionCache,
+    verdicts: VerdictCache,
+    *,
+    workers: int | None,
+    progress: bool,
+    log: Callable[[str], None],
+    counts: dict[str, int],
+) -> list[Row]:
+    by_id = {p.id: p for p in problems}
+    examples = registry_examples() if config.few_shot else None
+    first = build_requests(problems, langs, examples=examples)
+    if not first:
+        raise PsftError("nothing to translate: every problem's reference is already in a target PL")
+    todo: list[tuple[Request, int | None]] = [(r, None) for r in first]
+    attempts: list[Row] = []
+    done: set[tuple[str, str]] = set()
+    for round_ in range(config.repair_rounds + 1):
+        if round_ > 0:
+            todo = repair_round(previous, done, by_id)  # noqa: F821 (set in the loop)
+            if not todo:
+                break
+        params = SamplingParams(
+            1 if round_ else config.n,
+            config.temperature,
+            config.top_p,
+            config.max_tokens,
+            config.seed,
+        )
+        previous = []
+        infra = []
+        shards = list(_shards(todo, config.shard_size))
+        for index, shard in shards:
+            path = state / f"round-{round_}" / f"shard-{index:05d}.jsonl"
+            if path.exists():
+                rows = [row for _, row in read_rows(path)]
+                counts["shards_reused"] += 1
+            else:
+                rows = _run_shard(
+                    shard,
+                    round_,
+                    params,
+                    llm,
+                    completions,
+                    verdicts,
+                    config,
+                    workers,
+                    progress,
+                    counts,
+                )
+                bad = [r for r in rows if r["status"] == Status.INFRA_ERROR.value]
+                if bad:
+                    infra += bad
+                else:
+                    write_rows(path, rows)
+            ok = sum(r["status"] == "OK" for r in rows)
+            where = f"round {round_}, shard {index + 1}/{len(shards)}"
+            log(f"{where}: {len(rows)} attempts, {ok} verified")
+            previous += rows
+        if infra:
+            raise PsftError(
+                f"{len(infra)} programs could not be judged (sandbox or toolchain failure; "
+                f"first: {infra[0]['language']}: {infra[0]['detail']}); fix it and rerun the "
+                "same command to resume"
+            )
+        attempts += previous
+        done |= {(r["problem_id"], r["language"]) for r in previous if r["status"] == "OK"}
+    return attempts
+
+
+def _run_shard(
+    shard, round_, params, llm, completions, verdicts, config, workers, progress, counts
+):
+    requests = [request for request, _ in shard]
+    candidates, stats = translate(requests, llm, params, completions, progress=progress)
+    counts["cached"] += stats.completions_cached
+    counts["generated"] += stats.completions_generated
+    per_request = params.n
+    prompts = [request.prompt for request in requests for _ in range(per_request)]
+    if round_:
+        samples = [sample for _, sample in shard]
+        candidates = [
+            replace(c, round=round_, sample=s) for c, s in zip(candidates, samples, strict=True)
+        ]
+    problems = [request.problem for request in requests for _ in range(per_request)]
+    judged, reused = verify_cached(
+        list(zip(candidates, problems, strict=True)),
+        config.verify,
+        verdicts,
+        workers=workers,
+        progress=progress,
+    )
+    counts["verdicts_reused"] += reused
+    return [attempt_row(c, v, p) for c, v, p in zip(candidates, judged, prompts, strict=True)]
+
+
+def _provenance(
+    config: BuildConfig, langs: list[Language], model: str, selection: dict[str, int]
+) -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ..prompts import templates
+
+    try:
+        psft_version = version("parallel-sft")
+    except PackageNotFoundError:
+        psft_version = "unknown"
+    source = get_language(config.source_lang)
+    return {
+        "backend": config.backend,
+        "model": model,
+        "prompt_version": templates.TRANSLATE_VERSION,
+        "repair_prompt_version": templates.REPAIR_VERSION,
+        "few_shot": config.few_shot,
+        "source_language": source.name,
+        "split": config.split,
+        "sampling": {
+            "n": config.n,
+            "temperature": config.temperature,
+            "top_p": config.top_p,
+            "max_tokens": config.max_tokens,
+            "seed": config.seed,
+        },
+        "repair_rounds": config.repair_rounds,
+        "keep": config.keep,
+        "test_fraction": config.test_fraction,
+        "selection": selection,
+        "decontaminate_against": config.decontaminate_against,
+        "check_reference": config.check_reference,
+        "toolchains": {lang.name: lang.version() or "not found" for lang in [source, *langs]},
+        "sandbox": asdict(config.verify.limits),
+        "psft_version": psft_version,
+    }
+
+
+def _source_name(config: BuildConfig) -> str:
+    path = Path(config.source)
+    return path.name if path.exists() else config.source
