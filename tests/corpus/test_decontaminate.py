@@ -115,6 +115,17 @@ def test_shared_input_boilerplate_matches_at_13_words(samples):
     )
 
 
+def test_boilerplate_shared_by_many_training_problems_is_ignored(samples):
+    """With the whole sample as the training set, the input-format 13-gram that nine
+    problems share no longer flags them: only the evaluation problem itself is found."""
+    problems = list(samples.values())
+    eval_statement = [samples["sample/day-of-week"].statement]
+    found = contaminated(problems, eval_statement)
+    assert list(found) == ["sample/day-of-week"]
+    everything = contaminated(problems, eval_statement, common=0)
+    assert "sample/triangle-area" in everything and len(everything) >= 5
+
+
 def test_load_statements_from_the_sample(samples):
     statements = load_statements("sample")
     assert statements == [p.statement for p in samples.values()]

@@ -17,6 +17,7 @@ the round, and a rerun judges those programs again.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -153,6 +154,7 @@ def build_corpus(
 
     langs = [get_language(name) for name in config.langs]
     build_dir = BuildDir(out)
+    fresh = not build_dir.out.exists() or not any(build_dir.out.iterdir())
     resumed = build_dir.claim(config, overwrite=overwrite)
     state = build_dir.state
     llm = LazyBackend(config.backend, config.model, backend_options or {})
@@ -162,7 +164,12 @@ def build_corpus(
             CompletionCache(state / "completions.jsonl") as completions,
             VerdictCache(state / "verdicts.jsonl") as verdicts,
         ):
-            problems, accounting = _problems(config, state, verdicts, workers, progress, log)
+            try:
+                problems, accounting = _problems(config, state, verdicts, workers, progress, log)
+            except PsftError:
+                if fresh:  # bad input before any work: leave no half-made directory behind
+                    shutil.rmtree(build_dir.out, ignore_errors=True)
+                raise
             attempts = _rounds(
                 config,
                 langs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -173,6 +174,11 @@ def build_command(
     from .config import BuildConfig
     from .stats import funnel_table
 
+    if quiet:  # the libraries' own bars (model loading, reading sources) too
+        import datasets
+
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by transformers
+        datasets.disable_progress_bars()
     targets = parse_languages(langs)
     config = BuildConfig(
         langs=tuple(lang.name for lang in targets),

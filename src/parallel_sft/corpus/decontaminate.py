@@ -7,12 +7,13 @@ so "a+b" and "a + b" read alike). n = 13 is the usual choice since GPT-3 (Brown 
 matches. A statement shorter than n tokens is one gram, its whole token sequence, and it
 overlaps a statement that contains that sequence.
 
-Known limit: input-format boilerplate is long enough to match at n = 13. In the bundled
-sample, "Input: The first line contains T (1 <= T <= 1000). Each of the next ..." gives the
-13-gram "input the first line contains t 1 t 1000 each of the next" to nine unrelated
-problems, so decontaminating against an evaluation set written in the same house style
-drops problems that merely share its input conventions. Look at the grams `contaminated`
-returns before trusting the count, or raise n.
+House-style boilerplate is long enough to match at n = 13: in the bundled sample, "Input:
+The first line contains T (1 <= T <= 1000). Each of the next ..." gives the 13-gram "input
+the first line contains t 1 t 1000 each of the next" to nine unrelated problems. A gram
+that many *training* statements share is such boilerplate, not a leaked problem, so grams
+found in at least `common` training statements (default: 5, or 1% of them if more) are
+ignored. A problem copied into the training set that many times is missed; pass
+``common=0`` to count every gram.
 
 Everything here is a pure function of its arguments; `load_statements` reads the
 evaluation set through `parallel_sft.tables`.
@@ -20,7 +21,9 @@ evaluation set through `parallel_sft.tables`.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -117,7 +120,11 @@ def load_statements(path_or_name: str) -> list[str]:
 
 
 def contaminated(
-    problems: Sequence[Problem], statements: Sequence[str], *, n: int = 13
+    problems: Sequence[Problem],
+    statements: Sequence[str],
+    *,
+    n: int = 13,
+    common: int | None = None,
 ) -> dict[str, str]:
     """The problems whose statement shares a word n-gram with an evaluation statement.
 
@@ -126,6 +133,8 @@ def contaminated(
         statements: the evaluation set's statements (`load_statements`).
         n: the gram length (see `ngrams`); statements shorter than n tokens are one gram
             each, found inside longer statements too.
+        common: grams in at least this many training statements are boilerplate and
+            ignored; None: max(5, 1% of the problems); 0: ignore none.
 
     Returns:
         Problem id -> the first shared gram (in the problem statement's word order) as
@@ -143,6 +152,11 @@ def contaminated(
     index: set[Gram] = set()
     for words in texts:
         index |= _grams(words, n)
+    if common is None:
+        common = max(5, math.ceil(0.01 * len(problems)))
+    if common:
+        shared = Counter(g for p in problems for g in _grams(tokens(p.statement), n) & index)
+        index -= {gram for gram, count in shared.items() if count >= common}
     lengths = sorted({len(gram) for gram in index}, reverse=True)
     inside: dict[int, set[Gram]] = {}  # k -> every k-gram of the evaluation statements
     found = {}

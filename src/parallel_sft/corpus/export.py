@@ -143,6 +143,7 @@ def write_dataset(
     """Write every config's splits; returns config -> split -> rows written."""
     import datasets
 
+    datasets.disable_progress_bars()  # the build shows its own progress
     out = Path(out)
     split_of = split_problems([p.id for p in problems], test_fraction)
     written: dict[str, dict[str, int]] = {}

@@ -64,36 +64,22 @@ def funnel(rows: Any, langs: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def funnel_table(rows: list[dict[str, Any]], problems: int | None = None):  # -> rich Table
-    """The funnel as a rich table; with `problems`, the yield column (problems verified /
-    problems built)."""
+    """The funnel as a rich table that fits 80 columns; with `problems`, the yield column
+    (problems solved / problems built)."""
     from rich.table import Table
 
     table = Table(
-        "PL",
-        "candidates",
-        "extracted",
-        "syntax ok",
-        "compiled",
-        "verified",
-        "kept",
-        "problems ✓",
+        "PL", "cands", "code", "parses", "builds", "passes", "kept", "solved",
         title="funnel",
-    )
+        caption="cands: attempts (repairs included) -> code: a program was extracted -> "
+        "parses: tree-sitter -> builds: compiled -> passes: every test -> kept: after dedup "
+        "and --keep; solved: problems with a passing program",
+    )  # fmt: skip
     if problems:
         table.add_column("yield")
+    columns = ("candidates", "extracted", "syntax_ok", "compiled", "verified", "kept")
     for row in rows:
-        cells = [
-            str(row[c])
-            for c in (
-                "candidates",
-                "extracted",
-                "syntax_ok",
-                "compiled",
-                "verified",
-                "kept",
-                "problems_verified",
-            )
-        ]
+        cells = [str(row[c]) for c in (*columns, "problems_verified")]
         if problems:
             cells.append(f"{100 * row['problems_verified'] / problems:.0f}%")
         table.add_row(row["language"], *cells)

@@ -7,7 +7,8 @@ Files are read with ``datasets.load_dataset("json" | "parquet", data_files=...)`
 ``columns`` maps our fields to the file's columns; a field left out is not read:
 
 - ``id``: the problem id; ``<source>/`` is prepended unless it already holds a "/".
-  Without it the id is ``<source>/<row index>``. ``source`` (a row's origin) defaults to the file's stem.
+  Without it the id is ``<source>/<row index>``. ``source`` (a row's origin) defaults to
+  the file's stem.
 - ``statement`` (required).
 - ``tests``: a list of ``{"input", "output"}``, or ``{"input": [...], "output": [...]}``,
   or a JSON string of either; or ``inputs`` and ``outputs``: parallel lists (or JSON).
