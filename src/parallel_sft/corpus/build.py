@@ -238,6 +238,44 @@ def _problems(config, state, verdicts, workers, progress, log):
     return problems, accounting
 
 
+def _sharded(
+    name: str,
+    items: Sequence[Any],
+    run: Callable[[Sequence[Any]], list[Row]],
+    state: Path,
+    config: BuildConfig,
+    log: Callable[[str], None],
+    counts: dict[str, int],
+) -> list[Row]:
+    """Run `run` over `items` shard by shard, reusing every shard an earlier run finished.
+    A shard with an INFRA_ERROR is not saved; the stage then fails, to be rerun."""
+    rows_out: list[Row] = []
+    infra: list[Row] = []
+    shards = list(_shards(items, config.shard_size))
+    for index, shard in shards:
+        path = state / name / f"shard-{index:05d}.jsonl"
+        if path.exists():
+            rows = [row for _, row in read_rows(path)]
+            counts["shards_reused"] += 1
+        else:
+            rows = run(shard)
+            bad = [r for r in rows if r["status"] == Status.INFRA_ERROR.value]
+            if bad:
+                infra += bad
+            else:
+                write_rows(path, rows)
+        ok = sum(r["status"] == "OK" for r in rows)
+        log(f"{name}, shard {index + 1}/{len(shards)}: {len(rows)} attempts, {ok} verified")
+        rows_out += rows
+    if infra:
+        raise PsftError(
+            f"{len(infra)} programs could not be judged (sandbox or toolchain failure; "
+            f"first: {infra[0]['language']}: {infra[0]['detail']}); fix it and rerun the "
+            "same command to resume"
+        )
+    return rows_out
+
+
 def _rounds(
     config: BuildConfig,
     langs: list[Language],
@@ -257,60 +295,74 @@ def _rounds(
     first = build_requests(problems, langs, examples=examples)
     if not first:
         raise PsftError("nothing to translate: every problem's reference is already in a target PL")
-    todo: list[tuple[Request, int | None]] = [(r, None) for r in first]
     attempts: list[Row] = []
-    done: set[tuple[str, str]] = set()
+    if config.source_solutions:
+        items = source_candidates(config, problems, langs)
+        log(f"the source's own solutions: {len(items)} programs to verify")
+
+        def judge(shard: Sequence[tuple[Candidate, Problem]]) -> list[Row]:
+            return _judge(list(shard), [RenderedPrompt([], "")] * len(shard), config, verdicts,
+                          workers, progress, counts)  # fmt: skip
+
+        attempts += _sharded("source", items, judge, state, config, log, counts)
+    done = {(r["problem_id"], r["language"]) for r in attempts if r["status"] == "OK"}
+    todo: list[tuple[Request, int | None]] = [(r, None) for r in first]
     for round_ in range(config.repair_rounds + 1):
         if round_ > 0:
             todo = repair_round(previous, done, by_id)  # noqa: F821 (set in the loop)
             if not todo:
                 break
-        params = SamplingParams(
-            1 if round_ else config.n,
-            config.temperature,
-            config.top_p,
-            config.max_tokens,
-            config.seed,
-        )
-        previous = []
-        infra = []
-        shards = list(_shards(todo, config.shard_size))
-        for index, shard in shards:
-            path = state / f"round-{round_}" / f"shard-{index:05d}.jsonl"
-            if path.exists():
-                rows = [row for _, row in read_rows(path)]
-                counts["shards_reused"] += 1
-            else:
-                rows = _run_shard(
-                    shard,
-                    round_,
-                    params,
-                    llm,
-                    completions,
-                    verdicts,
-                    config,
-                    workers,
-                    progress,
-                    counts,
-                )
-                bad = [r for r in rows if r["status"] == Status.INFRA_ERROR.value]
-                if bad:
-                    infra += bad
-                else:
-                    write_rows(path, rows)
-            ok = sum(r["status"] == "OK" for r in rows)
-            where = f"round {round_}, shard {index + 1}/{len(shards)}"
-            log(f"{where}: {len(rows)} attempts, {ok} verified")
-            previous += rows
-        if infra:
-            raise PsftError(
-                f"{len(infra)} programs could not be judged (sandbox or toolchain failure; "
-                f"first: {infra[0]['language']}: {infra[0]['detail']}); fix it and rerun the "
-                "same command to resume"
+        n = 1 if round_ else config.n
+        params = SamplingParams(n, config.temperature, config.top_p, config.max_tokens, config.seed)
+
+        def run(shard, round_=round_, params=params) -> list[Row]:
+            return _run_shard(
+                shard, round_, params, llm, completions, verdicts, config, workers, progress, counts
             )
+
+        previous = _sharded(f"round-{round_}", todo, run, state, config, log, counts)
         attempts += previous
         done |= {(r["problem_id"], r["language"]) for r in previous if r["status"] == "OK"}
     return attempts
+
+
+def source_candidates(
+    config: BuildConfig, problems: Sequence[Problem], langs: Sequence[Language]
+) -> list[tuple[Candidate, Problem]]:
+    """The solutions the source already has in the target PLs (up to
+    `config.source_solutions` per problem and PL), as candidates of round -1: programs
+    written by people, verified like any translation and preferred by selection."""
+    from ..sources import source_solutions
+    from ..verify.syntax import check
+
+    found = source_solutions(
+        config.source, split=config.split, source_lang=config.source_lang,
+        problem_ids=[p.id for p in problems],
+    )  # fmt: skip
+    items = []
+    for problem in problems:
+        for lang in langs:
+            for sample, code in enumerate(found.get(problem.id, {}).get(lang.name, [])):
+                if sample >= config.source_solutions:
+                    break
+                syntax = check(code, lang, source_lang=None)
+                extra = {
+                    "syntax_ok": syntax.ok,
+                    "syntax_error": "" if syntax.ok else syntax.error,
+                    "extract_reason": "source solution",
+                }
+                cand = Candidate(problem.id, lang.name, code, model=f"source:{config.source}",
+                                 sample=sample, round=-1, extra=extra)  # fmt: skip
+                items.append((cand, problem))
+    return items
+
+
+def _judge(items, prompts, config, verdicts, workers, progress, counts) -> list[Row]:
+    judged, reused = verify_cached(
+        items, config.verify, verdicts, workers=workers, progress=progress
+    )
+    counts["verdicts_reused"] += reused
+    return [attempt_row(c, v, p) for (c, _), v, p in zip(items, judged, prompts, strict=True)]
 
 
 def _run_shard(
@@ -328,15 +380,8 @@ def _run_shard(
             replace(c, round=round_, sample=s) for c, s in zip(candidates, samples, strict=True)
         ]
     problems = [request.problem for request in requests for _ in range(per_request)]
-    judged, reused = verify_cached(
-        list(zip(candidates, problems, strict=True)),
-        config.verify,
-        verdicts,
-        workers=workers,
-        progress=progress,
-    )
-    counts["verdicts_reused"] += reused
-    return [attempt_row(c, v, p) for c, v, p in zip(candidates, judged, prompts, strict=True)]
+    items = list(zip(candidates, problems, strict=True))
+    return _judge(items, prompts, config, verdicts, workers, progress, counts)
 
 
 def _provenance(
@@ -372,6 +417,7 @@ def _provenance(
         "selection": selection,
         "decontaminate_against": config.decontaminate_against,
         "check_reference": config.check_reference,
+        "source_solutions": config.source_solutions,
         "toolchains": {lang.name: lang.version() or "not found" for lang in [source, *langs]},
         "sandbox": asdict(config.verify.limits),
         "psft_version": psft_version,

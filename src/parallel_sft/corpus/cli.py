@@ -94,6 +94,14 @@ def _columns(value: str | None) -> tuple[tuple[str, str], ...]:
     help="Run every reference on its own tests first; drop problems whose reference fails.",
 )
 @click.option(
+    "--source-solutions",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Also take up to this many of the source's own solutions per (problem, PL) "
+    "(code_contests has C++ and Java ones), verified like any candidate.",
+)
+@click.option(
     "--decontaminate-against",
     default=None,
     help="Drop problems whose statement shares a word n-gram with this evaluation set "
@@ -138,6 +146,7 @@ def build_command(
     keep,
     test_fraction,
     check_reference,
+    source_solutions,
     decontaminate_against,
     ngram,
     out,
@@ -199,6 +208,7 @@ def build_command(
         keep=keep,
         test_fraction=test_fraction,
         check_reference=check_reference,
+        source_solutions=source_solutions,
         decontaminate_against=decontaminate_against,
         ngram=ngram,
         shard_size=shard_size,

@@ -42,6 +42,7 @@ class BuildConfig:
     keep: int = 1
     test_fraction: float = 0.1
     check_reference: bool = False
+    source_solutions: int = 0  # the source's own solutions taken per (problem, PL)
     decontaminate_against: str | None = None
     ngram: int = 13
     shard_size: int = 128
@@ -61,6 +62,8 @@ class BuildConfig:
             problems.append("--test-fraction must be in [0, 1)")
         if self.shard_size < 1:
             problems.append("--shard-size must be at least 1")
+        if self.source_solutions < 0:
+            problems.append("--source-solutions cannot be negative")
         if self.limit is not None and self.limit < 1:
             problems.append("--limit must be at least 1")
         if problems:

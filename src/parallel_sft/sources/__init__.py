@@ -14,11 +14,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..errors import PsftError
 from ..records import Problem
 from . import apps, code_contests, codeforces, sample, taco
 from .base import (
@@ -65,6 +66,23 @@ def load_hub_dataset(dataset_id: str, *, split: str = "train"):  # -> datasets.D
     except Exception as err:  # datasets/hub raise many types for "not available"
         reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
         raise SourceUnavailableError(dataset_id, reason, _hub_offline()) from err
+
+
+def source_solutions(
+    name: str, *, split: str = "train", source_lang: str = "python", problem_ids: Iterable[str]
+) -> dict[str, dict[str, list[str]]]:
+    """problem id -> PL -> solutions the source itself carries in PLs other than the source
+    PL: already-parallel programs, to be verified like any candidate. Only sources with a
+    ``parallel_solutions`` function have them (code_contests: C++, Java, Python 3)."""
+    module = _BY_NAME.get(_ALIASES.get(name, name))
+    if module is None or not hasattr(module, "parallel_solutions"):
+        having = [m.HUB_ID for m in _MODULES if hasattr(m, "parallel_solutions")]
+        raise PsftError(
+            f"source {name!r} carries no solutions in other PLs; --source-solutions works "
+            f"with: {', '.join(having)}"
+        )
+    data = load_hub_dataset(module.HUB_ID, split=split)
+    return module.parallel_solutions(data, source_lang=source_lang, problem_ids=set(problem_ids))
 
 
 def known_sources() -> list[str]:
@@ -118,5 +136,6 @@ __all__ = [
     "load_local",
     "load_source",
     "sample",
+    "source_solutions",
     "taco",
 ]

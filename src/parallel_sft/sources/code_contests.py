@@ -89,6 +89,19 @@ def other_solutions(row: Row, *, source_lang: str = "python") -> dict[str, list[
     return {lang: sols for lang, sols in solutions_by_language(row).items() if lang != source}
 
 
+def parallel_solutions(
+    data: Iterable[Row], *, source_lang: str = "python", problem_ids: set[str]
+) -> dict[str, dict[str, list[str]]]:
+    """problem id -> PL -> the row's own solutions in PLs other than `source_lang`, for the
+    problems in `problem_ids` (ids as `convert` makes them)."""
+    out = {}
+    for row in data:
+        pid = f"{SOURCE}/{row['name']}"
+        if pid in problem_ids:
+            out[pid] = other_solutions(row, source_lang=source_lang)
+    return out
+
+
 def _source_language(name: str) -> str:
     lang = canonical_language(name)
     if lang not in _CODE_OF:
