@@ -208,7 +208,7 @@ def test_configs_problems_and_provenance_sections(corpus):
     assert _table_row(text, "skipped by the loader: `special_judge`")[1] == "2"
     assert _table_row(text, "loaded from the source")[1] == "6"
     assert _table_row(text, "reference solution failed its own tests (dropped)")[1] == "1"
-    assert _table_row(text, "built (rows in `parallel`)")[1] == "3"
+    assert _table_row(text, "built (sent to translation)")[1] == "3"
     assert "3 programming problems from `sample`" in text
     assert "holds 4 verified programs" in text
     assert 'load_dataset("path/to/this/directory", "cpp")' in text

@@ -57,7 +57,7 @@ _PROBLEM_LABELS = {
     "loaded": "loaded from the source",
     "reference_failed": "reference solution failed its own tests (dropped)",
     "decontaminated": "removed by decontamination",
-    "built": "built (rows in `parallel`)",
+    "built": "built (sent to translation)",
     "with_verified": "with at least one verified translation",
 }
 
