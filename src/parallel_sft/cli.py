@@ -12,6 +12,7 @@ import click
 from .corpus.cli import corpus_group
 from .errors import PsftError
 from .languages.cli import langs_command
+from .train.cli import train_group
 from .translate.cli import translate_command
 from .verify.cli import verify_command
 
@@ -24,6 +25,7 @@ def cli() -> None:
 
 cli.add_command(corpus_group)
 cli.add_command(langs_command)
+cli.add_command(train_group)
 cli.add_command(translate_command)
 cli.add_command(verify_command)
 

@@ -3,9 +3,20 @@ evaluation all render their chats here, so a change of wording is one change of 
 
 from .render import (
     RenderedPrompt,
+    answer_block,
+    parallel_answer,
     render_repair,
     render_solve,
+    render_solve_parallel,
     render_translate,
 )
 
-__all__ = ["RenderedPrompt", "render_repair", "render_solve", "render_translate"]
+__all__ = [
+    "RenderedPrompt",
+    "answer_block",
+    "parallel_answer",
+    "render_repair",
+    "render_solve",
+    "render_solve_parallel",
+    "render_translate",
+]

@@ -67,7 +67,7 @@ def render_translate(
     for example, program in examples:
         assert example.reference is not None
         turn = _translate_turn(example.statement, example.reference.code, source, target)
-        answer = f"```{target.name}\n{program.strip()}\n```"
+        answer = answer_block(target, program)
         chat += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer}]
     turn = _translate_turn(problem.statement, problem.reference.code, source, target)
     chat.append({"role": "user", "content": turn})
@@ -85,6 +85,37 @@ def render_solve(problem: Problem, target: Language | str) -> RenderedPrompt:
     )
     chat = [{"role": "system", "content": t.SYSTEM}, {"role": "user", "content": turn}]
     return RenderedPrompt(chat, t.SOLVE_VERSION)
+
+
+def answer_block(target: Language | str, code: str) -> str:
+    """A program as the prompts ask for it: one fenced block tagged with the PL's key."""
+    target = get_language(target) if isinstance(target, str) else target
+    return f"```{target.name}\n{code.strip()}\n```"
+
+
+def render_solve_parallel(problem: Problem, targets: list[Language | str]) -> RenderedPrompt:
+    """The chat asking for `problem` solved in every PL of `targets`, one after another
+    (Parallel-SFT's parallel example); `parallel_answer` writes the matching answer."""
+    langs = [get_language(x) if isinstance(x, str) else x for x in targets]
+    requirements = "\n\n".join(_requirements(lang) for lang in langs)
+    turn = t.SOLVE_PARALLEL.format(
+        targets=", ".join(lang.display for lang in langs),
+        statement=problem.statement.strip(),
+        requirements=requirements,
+    )
+    chat = [{"role": "system", "content": t.SYSTEM}, {"role": "user", "content": turn}]
+    return RenderedPrompt(chat, t.SOLVE_PARALLEL_VERSION)
+
+
+def parallel_answer(programs: list[tuple[Language | str, str]]) -> str:
+    """The answer to `render_solve_parallel`: each program under its PL's header."""
+    parts = []
+    for target, code in programs:
+        lang = get_language(target) if isinstance(target, str) else target
+        parts.append(
+            t.PARALLEL_HEADER.format(target=lang.display) + "\n" + answer_block(lang, code)
+        )
+    return "\n\n".join(parts)
 
 
 def render_repair(

@@ -5,6 +5,7 @@ by the rendered chat, so old and new prompts never mix silently."""
 TRANSLATE_VERSION = "translate/v1"
 REPAIR_VERSION = "repair/v1"
 SOLVE_VERSION = "solve/v1"
+SOLVE_PARALLEL_VERSION = "solve-parallel/v1"
 
 SYSTEM = (
     "You are an expert competitive programmer. You write complete, correct and efficient "
@@ -47,6 +48,19 @@ Solve this programming problem in {target}.
 {requirements}
 
 {answer_format}"""
+
+SOLVE_PARALLEL = """\
+Solve this programming problem in each of these languages: {targets}.
+
+## Problem
+{statement}
+
+{requirements}
+
+Answer with one complete program per language, in the order given, each under a \
+`### <language>` header and in its own fenced code block, and nothing else."""
+
+PARALLEL_HEADER = "### {target}"
 
 REPAIR_COMPILE = """\
 Your {target} program does not compile. The compiler says:

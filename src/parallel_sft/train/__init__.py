@@ -1,0 +1,1 @@
+"""Training on a built corpus: Parallel-SFT mixtures and TRL trainers (`psft train`)."""

@@ -1,0 +1,183 @@
+"""`psft train`: supervised fine-tuning (and, later, RL) on a built corpus."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import click
+
+
+@click.group("train")
+def train_group() -> None:
+    """Train models on a parallel-program corpus."""
+
+
+def _yaml_config(path: str | None) -> dict:
+    if path is None:
+        return {}
+    import yaml
+
+    from ..errors import PsftError
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise PsftError(f"cannot read config {path}: {str(err).splitlines()[0]}") from err
+    if not isinstance(data, dict):
+        raise PsftError(f"config {path} is not a mapping of option names to values")
+    return {k.replace("-", "_"): v for k, v in data.items()}
+
+
+@train_group.command("sft")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="YAML file with the same keys as these options (e.g. lora_r: 8); flags given "
+              "on the command line win; any other key is passed to TRL's SFTConfig.")  # fmt: skip
+@click.option(
+    "--corpus", default=None, help="A corpus directory from psft corpus build, or a Hub dataset id."
+)
+@click.option(
+    "--output-dir",
+    default=None,
+    help="Where the model, tokenizer, mixture.json and logs go. [default: runs/sft]",
+)
+@click.option(
+    "--model",
+    default=None,
+    help="Base model (Hub id or directory). Default: the embedded SmolLM2-135M-Instruct.",
+)
+@click.option(
+    "--langs",
+    default=None,
+    help="PLs to train on, comma-separated (default: every PL of the corpus).",
+)
+@click.option("--source-lang", default=None, help="The corpus's source PL. [default: python]")
+@click.option(
+    "--preset",
+    default=None,
+    help="source-only: mono in the source PL; multilingual: mono in every PL, each problem "
+    "in one PL (the non-parallel control); parallel: Parallel-SFT. [default: parallel]",
+)
+@click.option(
+    "--mixture",
+    default=None,
+    help="Format shares, e.g. mono=0.5,parallel=0.3,translate=0.2 (sum to 1).",
+)
+@click.option(
+    "--num-examples",
+    type=int,
+    default=None,
+    help="Examples in the mixture (default: one per (problem, PL) program).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="Seeds the mixture, the shuffle and training. [default: 0]",
+)
+@click.option(
+    "--extra-data", default=None, help="A general SFT dataset (Hub id or local file) mixed in."
+)
+@click.option(
+    "--extra-share",
+    type=float,
+    default=None,
+    help="Share of --extra-data in the final mixture, in [0, 1).",
+)
+@click.option(
+    "--lora/--full", default=None, help="LoRA adapters (PEFT) or full fine-tuning. [default: full]"
+)
+@click.option("--lora-r", type=int, default=None)
+@click.option("--lora-alpha", type=int, default=None)
+@click.option(
+    "--merge-lora/--keep-adapter",
+    default=None,
+    help="Save LoRA merged into the model (default) or the adapter alone.",
+)
+@click.option(
+    "--max-steps",
+    type=int,
+    default=None,
+    help="Stop after this many optimizer steps (-1: epochs decide).",
+)
+@click.option("--epochs", "num_train_epochs", type=float, default=None, help="[default: 1]")
+@click.option(
+    "--batch-size",
+    "per_device_train_batch_size",
+    type=int,
+    default=None,
+    help="Per device. [default: 4]",
+)
+@click.option(
+    "--grad-accum", "gradient_accumulation_steps", type=int, default=None, help="[default: 1]"
+)
+@click.option("--lr", "learning_rate", type=float, default=None, help="[default: 2e-5]")
+@click.option(
+    "--max-length",
+    type=int,
+    default=None,
+    help="Tokens per sequence (the block size when packing). [default: 2048]",
+)
+@click.option(
+    "--packing/--no-packing", default=None, help="Pack examples into full blocks. [default: off]"
+)
+@click.option("--bf16/--fp32", default=None, help="Default: bf16 where the GPU supports it.")
+@click.option("--logging-steps", type=int, default=None)
+@click.option(
+    "--save-steps", type=int, default=None, help="Checkpoint every N steps. [default: 500]"
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    default=None,
+    help="Continue from the last checkpoint in --output-dir.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def sft_command(config_file, quiet, **options) -> None:
+    """Supervised fine-tuning on a Parallel-SFT mixture (TRL SFTTrainer).
+
+    Examples come in three formats rendered with the model's chat template, trained on the
+    completion only: mono (statement -> program in one PL), parallel (statement -> the
+    programs in several PLs) and translate (program in PL a -> program in PL b). Problems
+    of the corpus's test split never enter training.
+
+    \b
+    Examples:
+      psft train sft --corpus runs/corpus --lora --max-steps 10 --output-dir runs/sft
+      accelerate launch --config_file src/parallel_sft/train/configs/fsdp.yaml \\
+          -m parallel_sft.cli train sft --config sft.yaml
+    """
+    from .sft import train_sft
+
+    config = sft_run_config(config_file, options)
+    summary = train_sft(config, progress=not quiet)
+    click.echo(
+        f"trained {summary['model']} for {summary['steps']} steps on {summary['examples']} "
+        f"examples: train loss {summary['train_loss']:.4f}, {summary['tokens_seen']} tokens "
+        f"({summary['tokens_per_s']:.0f} tokens/s); saved to {config.output_dir}"
+    )
+
+
+def sft_run_config(config_file: str | None, options: dict):  # -> SFTRunConfig
+    """The run's config: the YAML file's values, overridden by the flags given."""
+    from ..errors import PsftError
+    from .sft import SFTRunConfig
+
+    values = _yaml_config(config_file)
+    known = {f.name for f in fields(SFTRunConfig)} - {"training_args"}
+    extra = {k: v for k, v in values.items() if k not in known}
+    if extra:
+        from trl import SFTConfig
+
+        unknown = sorted(set(extra) - set(SFTConfig.__dataclass_fields__))
+        if unknown:
+            raise PsftError(f"config {config_file}: unknown option(s) {', '.join(unknown)}")
+    merged = {k: v for k, v in values.items() if k in known}
+    merged.update({k: v for k, v in options.items() if v is not None})
+    if merged.get("mixture") and "preset" not in merged:
+        merged["preset"] = None  # explicit shares over every problem, no preset's rules
+    if not merged.get("corpus"):
+        raise PsftError("--corpus is required (or corpus: in --config)")
+    if isinstance(merged.get("langs"), str):
+        merged["langs"] = tuple(x.strip() for x in merged["langs"].split(",") if x.strip())
+    return SFTRunConfig(**merged, training_args=extra)

