@@ -76,6 +76,15 @@ def test_parallel_preset_always_shows_a_problem_in_several_pls(tmp_path):
     assert {ex.format for ex in examples} == {"mono", "parallel", "translate"}
 
 
+def test_multilingual_and_parallel_arms_default_to_the_same_amount_of_data(tmp_path):
+    corpus = make_corpus(tmp_path / "c", coverage=0.6)
+    problems = corpus_problems(load_corpus(str(corpus))[0], LANGS)
+    programs = sum(len(p.programs) for p in problems)
+    multilingual = build_mixture(problems, spec(preset="multilingual"))
+    parallel = build_mixture(problems, spec(shares=preset_spec("parallel"), preset="parallel"))
+    assert len(multilingual) == len(parallel) == programs
+
+
 def test_source_only_uses_the_source_pl_alone(problems):
     examples = build_mixture(problems, spec(preset="source-only"))
     assert {ex.languages for ex in examples} == {("python",)}

@@ -80,7 +80,7 @@ class MixtureSpec:
     langs: tuple[str, ...]  # every PL the mixture may use, source PL included
     source_lang: str = "python"
     preset: str | None = None
-    num_examples: int | None = None  # None: as many as there are (problem, PL) programs
+    num_examples: int | None = None  # None: one per (problem, PL) with a program
     seed: int = 0
     max_parallel_langs: int = 4  # PLs shown in one parallel example
 
@@ -175,6 +175,9 @@ def build_mixture(problems: Sequence[CorpusProblem], spec: MixtureSpec) -> list[
     if spec.preset == "source-only":
         langs = [source]
     pool_problems = [p for p in problems if any(lang in p.programs for lang in langs)]
+    # The default size: one example per (problem, PL) program, the same for the
+    # multilingual and parallel arms so that they compare at equal amounts of data.
+    default_total = sum(lang in p.programs for p in pool_problems for lang in langs)
     if spec.preset == "parallel":
         pool_problems = [p for p in pool_problems if sum(lang in p.programs for lang in langs) >= 2]
     if not pool_problems:
@@ -188,7 +191,7 @@ def build_mixture(problems: Sequence[CorpusProblem], spec: MixtureSpec) -> list[
     ]
     if spec.preset == "multilingual":
         mono = _one_language_each(pool_problems, langs, rng)
-    total = spec.num_examples or len(mono)
+    total = spec.num_examples or default_total
     counts = _counts(spec.shares, total)
     examples: list[Example] = []
     if counts["mono"]:
