@@ -147,3 +147,14 @@ def test_a_yaml_config_equals_the_flags_and_flags_win(tmp_path):
     assert from_yaml == from_flags
     assert from_yaml.max_steps == 20 and from_yaml.lora_r == 8 and from_yaml.resume
     assert from_yaml.langs == ("c", "go") and from_yaml.preset is None
+
+
+@pytest.mark.parametrize("command", [["train"], ["train", "sft"]])
+def test_help(command):
+    from ..test_cli import psft
+
+    proc = psft(*command, "--help")
+    assert proc.returncode == 0 and "Usage:" in proc.stdout
+    if command == ["train", "sft"]:
+        for needle in ("--preset", "--mixture", "--lora", "--config", "accelerate launch"):
+            assert needle in proc.stdout, needle

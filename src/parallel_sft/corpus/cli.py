@@ -7,6 +7,8 @@ import time
 
 import click
 
+from ..backends.options import backend_kwargs, backend_options, sampling_options
+
 
 @click.group("corpus")
 def corpus_group() -> None:
@@ -48,19 +50,8 @@ def _columns(value: str | None) -> tuple[tuple[str, str], ...]:
 )
 @click.option("--limit", type=int, default=None, help="Only the first K usable problems.")
 @click.option("--langs", required=True, help="Target PLs, comma-separated: cpp,go,rust")
-@click.option(
-    "--backend",
-    type=click.Choice(["hf", "openai", "vllm"]),
-    default="hf",
-    show_default=True,
-    help="hf: local transformers; openai: any OpenAI-compatible server; vllm: in-process.",
-)
-@click.option("--model", default=None, help="Default for hf: the embedded SmolLM2-135M-Instruct.")
-@click.option("--n", "n", type=int, default=1, show_default=True, help="Samples per request.")
-@click.option("--temperature", type=float, default=0.8, show_default=True)
-@click.option("--top-p", type=float, default=0.95, show_default=True)
-@click.option("--max-tokens", type=int, default=1024, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@backend_options
+@sampling_options
 @click.option(
     "--few-shot/--no-few-shot",
     default=True,
@@ -122,10 +113,6 @@ def _columns(value: str | None) -> tuple[tuple[str, str], ...]:
 )
 @click.option("--shard-size", type=int, default=128, show_default=True, help="Requests a shard.")
 @click.option("--workers", type=int, default=None, help="Sandbox workers (default: all cores).")
-@click.option("--base-url", default=None, help="openai: the server's /v1 URL.")
-@click.option("--concurrency", type=int, default=None, help="openai: requests in flight.")
-@click.option("--timeout", "timeout_s", type=float, default=None, help="openai: seconds a request.")
-@click.option("--batch-size", type=int, default=None, help="hf: chats per generate() batch.")
 @click.option("--quiet", is_flag=True, help="No progress bars or shard log.")
 def build_command(
     source,
@@ -213,11 +200,7 @@ def build_command(
         ngram=ngram,
         shard_size=shard_size,
     )
-    options = {
-        "openai": {"base_url": base_url, "concurrency": concurrency, "timeout_s": timeout_s},
-        "hf": {"batch_size": batch_size},
-    }.get(backend, {})
-    options = {k: v for k, v in options.items() if v is not None}
+    options = backend_kwargs(backend, base_url, concurrency, timeout_s, batch_size)
     console = Console(stderr=True)
     started = time.perf_counter()
     report = build_corpus(

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..backends.options import backend_kwargs, backend_options, sampling_options
+
 
 @click.command("translate")
 @click.option(
@@ -17,23 +19,8 @@ import click
     "Default: the bundled sample.",
 )
 @click.option("--langs", required=True, help="Target PLs, comma-separated: cpp,go,rs")
-@click.option(
-    "--backend",
-    type=click.Choice(["hf", "openai", "vllm"]),
-    default="hf",
-    show_default=True,
-    help="hf: local transformers; openai: any OpenAI-compatible server; vllm: in-process vLLM.",
-)
-@click.option(
-    "--model",
-    default=None,
-    help="Model id or path. Default for hf: the embedded SmolLM2-135M-Instruct.",
-)
-@click.option("--n", "n", type=int, default=1, show_default=True, help="Samples per request.")
-@click.option("--temperature", type=float, default=0.8, show_default=True)
-@click.option("--top-p", type=float, default=0.95, show_default=True)
-@click.option("--max-tokens", type=int, default=1024, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@backend_options
+@sampling_options
 @click.option(
     "--few-shot/--no-few-shot",
     default=True,
@@ -55,10 +42,6 @@ import click
     default=None,
     help="Completion cache (JSONL). Default: <out>.cache.jsonl",
 )
-@click.option("--base-url", default=None, help="openai: the server's /v1 URL.")
-@click.option("--concurrency", type=int, default=None, help="openai: requests in flight.")
-@click.option("--timeout", "timeout_s", type=float, default=None, help="openai: seconds a request.")
-@click.option("--batch-size", type=int, default=None, help="hf: chats per generate() batch.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def translate_command(
     problems_path,
@@ -109,11 +92,7 @@ def translate_command(
     if not requests:
         raise click.UsageError("nothing to translate: no problem has a reference in another PL")
     params = SamplingParams(n, temperature, top_p, max_tokens, seed)
-    options = {
-        "openai": {"base_url": base_url, "concurrency": concurrency, "timeout_s": timeout_s},
-        "hf": {"batch_size": batch_size},
-    }.get(backend, {})
-    options = {k: v for k, v in options.items() if v is not None}
+    options = backend_kwargs(backend, base_url, concurrency, timeout_s, batch_size)
     cache_file = Path(cache_path or f"{out}.cache.jsonl")
     with get_backend(backend, model, **options) as llm, CompletionCache(cache_file) as cache:
         candidates, stats = translate(requests, llm, params, cache, progress=not quiet)

@@ -1,0 +1,68 @@
+"""The command-line options every command that asks a model shares (`psft translate`,
+`psft corpus build`, later `psft eval`): which backend, how to reach it, how to sample."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+_BACKEND = [
+    click.option(
+        "--backend",
+        type=click.Choice(["hf", "openai", "vllm"]),
+        default="hf",
+        show_default=True,
+        help="hf: local transformers; openai: any OpenAI-compatible server; vllm: in-process.",
+    ),
+    click.option(
+        "--model",
+        default=None,
+        help="Model id or path. Default for hf: the embedded SmolLM2-135M-Instruct.",
+    ),
+    click.option("--base-url", default=None, help="openai: the server's /v1 URL."),
+    click.option("--concurrency", type=int, default=None, help="openai: requests in flight."),
+    click.option(
+        "--timeout", "timeout_s", type=float, default=None, help="openai: seconds a request."
+    ),
+    click.option("--batch-size", type=int, default=None, help="hf: chats per generate() batch."),
+]
+_SAMPLING = [
+    click.option("--n", "n", type=int, default=1, show_default=True, help="Samples per request."),
+    click.option("--temperature", type=float, default=0.8, show_default=True),
+    click.option("--top-p", type=float, default=0.95, show_default=True),
+    click.option("--max-tokens", type=int, default=1024, show_default=True),
+    click.option("--seed", type=int, default=0, show_default=True),
+]
+
+
+def _apply(decorators: list[Callable], f: Callable) -> Callable:
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return f
+
+
+def backend_options(f: Callable) -> Callable:
+    """--backend, --model, --base-url, --concurrency, --timeout, --batch-size."""
+    return _apply(_BACKEND, f)
+
+
+def sampling_options(f: Callable) -> Callable:
+    """--n, --temperature, --top-p, --max-tokens, --seed."""
+    return _apply(_SAMPLING, f)
+
+
+def backend_kwargs(
+    backend: str,
+    base_url: str | None = None,
+    concurrency: int | None = None,
+    timeout_s: float | None = None,
+    batch_size: int | None = None,
+) -> dict[str, Any]:
+    """The constructor options of `backend` that were given on the command line."""
+    options = {
+        "openai": {"base_url": base_url, "concurrency": concurrency, "timeout_s": timeout_s},
+        "hf": {"batch_size": batch_size},
+    }.get(backend, {})
+    return {k: v for k, v in options.items() if v is not None}
