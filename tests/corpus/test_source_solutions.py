@@ -57,6 +57,7 @@ def test_code_contests_solutions_become_verified_programs(hub, tmp_path):
     assert cpp["code"].to_list() == [by_lang[2]] and java["code"].to_list() == [by_lang[4]]
     assert cpp["problem_id"].to_list() == ["code_contests/1_A. Sum"]
     assert report.funnel[0]["verified"] == 1  # translations (JSON echoes) never verify
+    assert report.model == "stub-model"  # the translating model, not the source
 
 
 def test_sources_without_solutions_are_refused(tmp_path):

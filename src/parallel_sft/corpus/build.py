@@ -191,10 +191,11 @@ def build_corpus(
     table = funnel(chosen, names)
     accounting["with_verified"] = len({a["problem_id"] for a in chosen if a["status"] == "OK"})
     configs = write_dataset(build_dir.out, problems, chosen, names, config.test_fraction)
-    model = next((a["model"] for a in chosen if a["model"]), config.model or "")
+    # The translating model (round -1 rows are the source's own solutions).
+    model = next((a["model"] for a in chosen if a["model"] and a["round"] >= 0), config.model or "")
     # A local file of problems from one known dataset keeps that dataset's license.
     origins = {p.source for p in problems}
-    license = license_for_source(origins.pop()) if len(origins) == 1 else None
+    data_license = license_for_source(origins.pop()) if len(origins) == 1 else None
     write_card(
         build_dir.out,
         CardInfo(
@@ -205,7 +206,7 @@ def build_corpus(
             funnel=table,
             problems=accounting,
             build=_provenance(config, langs, model, selection),
-            license=license if license != "other" else None,
+            license=data_license if data_license != "other" else None,
         ),
     )
     return BuildReport(
