@@ -132,6 +132,7 @@ def test_candidates_config_gives_the_expected_funnel(built):
     # Repairs extend the failed attempt's chat: round 1 exists only where round 0 failed.
     assert {r["round"] for r in rows} == {0, 1}
     assert "funnel" in result.stdout and "dataset:" in result.stdout
+    assert f"datasets.load_dataset({str(out)!r}, 'parallel')" in result.stdout
 
 
 def test_splits_are_by_problem(built):

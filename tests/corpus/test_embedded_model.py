@@ -43,5 +43,8 @@ def test_corpus_build_with_the_embedded_model(tmp_path):
         mine = frame.filter(pl.col("language") == lang)
         assert cells[1:2] == [str(mine.height)]
         assert cells[5:6] == [str(mine.filter(pl.col("status") == "OK").height)]
+    # The summary's load_dataset line names a config that exists.
+    config = "parallel" if (out / "parallel").exists() else "candidates"
+    assert f"datasets.load_dataset({str(out)!r}, {config!r})" in result.stdout
     again = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0 and "0 generated" in again.stdout

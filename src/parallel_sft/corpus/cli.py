@@ -229,6 +229,7 @@ def _summary(report, seconds: float) -> str:
         if counts.get(k)
     )
     rows = {name: sum(splits.values()) for name, splits in report.configs.items()}
+    example = "parallel" if "parallel" in rows else next(iter(rows), "candidates")
     lines = [
         f"problems: {counts['loaded']} loaded, {skipped} source rows skipped"
         + (f", {dropped}" if dropped else "")
@@ -238,7 +239,7 @@ def _summary(report, seconds: float) -> str:
         f"{report.verdicts_reused}; shards reused: {report.shards_reused}",
         "configs: " + ", ".join(f"{k} ({v} rows)" for k, v in rows.items()),
         f"dataset: {report.out} ({seconds:.0f} s); load it with "
-        f"datasets.load_dataset({str(report.out)!r}, 'parallel')",
+        f"datasets.load_dataset({str(report.out)!r}, {example!r})",
     ]
     return "\n".join(lines)
 
