@@ -168,9 +168,9 @@ def test_missing_toolchain_is_infra_error_and_non_zero(
 
 
 def test_interrupted_run_resumes_without_redoing_work(monkeypatch, capsys, problems_file, tmp_path):
-    from parallel_sft.verify import job
+    from parallel_sft.verify import cache
 
-    real = job.verify_batch
+    real = cache.verify_batch
 
     def interrupted(items, config, **kw):
         seen = []
@@ -195,13 +195,13 @@ def test_interrupted_run_resumes_without_redoing_work(monkeypatch, capsys, probl
         "1",
         "--quiet",
     )
-    monkeypatch.setattr(job, "verify_batch", interrupted)
+    monkeypatch.setattr(cache, "verify_batch", interrupted)
     code, _, err = run_main(monkeypatch, capsys, *args)
     assert code == 130 and "rerun the same command to resume" in err
     assert not out.exists()
     assert len(Path(str(out) + ".partial.jsonl").read_text().splitlines()) == 2
 
-    monkeypatch.setattr(job, "verify_batch", real)
+    monkeypatch.setattr(cache, "verify_batch", real)
     code, _, err = run_main(monkeypatch, capsys, *args)
     assert code == 0 and "2 verdicts reused" in err
     assert sorted(r["problem_id"] for _, r in read_rows(out)) == sorted(SUBSET)

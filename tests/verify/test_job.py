@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from parallel_sft.records import Test
-from parallel_sft.verify import job
+from parallel_sft.verify import cache
 from parallel_sft.verify.job import reference_candidates, run_verify
 
 
@@ -15,7 +15,7 @@ def three(samples):
 
 
 def _interrupt_after(n, monkeypatch):
-    real = job.verify_batch
+    real = cache.verify_batch
 
     def interrupted(items, config, *, on_result, **kw):
         def counting(i, verdict):
@@ -25,7 +25,7 @@ def _interrupt_after(n, monkeypatch):
 
         return real(items, config, on_result=counting, **kw)
 
-    monkeypatch.setattr(job, "verify_batch", interrupted)
+    monkeypatch.setattr(cache, "verify_batch", interrupted)
 
 
 def test_changed_tests_invalidate_saved_verdicts(three, tmp_path, monkeypatch):

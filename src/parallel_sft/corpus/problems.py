@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import PsftError
-from ..records import Candidate, Problem, Status
+from ..records import Problem, Status
 from ..verify.cache import VerdictCache, verify_cached
+from ..verify.job import reference_candidates
 from .config import BuildConfig
 
 
@@ -51,11 +52,8 @@ def check_references(
 ) -> tuple[list[Problem], dict[str, str]]:
     """Problems whose reference solution passes all of its tests, and the failing ones
     with their verdicts (a failing reference means wrong tests or a wrong reference)."""
-    items = [
-        (Candidate(p.id, p.reference.language, p.reference.code, model="reference"), p)
-        for p in problems
-        if p.reference is not None
-    ]
+    by_id = {p.id: p for p in problems}
+    items = [(cand, by_id[cand.problem_id]) for _, cand in reference_candidates(by_id)]
     verdicts, _ = verify_cached(items, config.verify, cache, workers=workers, progress=progress)
     infra = [v for v in verdicts if v.status is Status.INFRA_ERROR]
     if infra:

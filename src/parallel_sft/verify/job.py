@@ -8,18 +8,16 @@ only what is missing; the final table is written atomically at the end.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputFormatError, PsftError
-from ..records import Candidate, Problem, Status, Verdict
+from ..records import Candidate, Problem, Status
 from ..samples import SAMPLE_PATH
 from ..tables import read_rows, write_rows
-from .pool import verify_batch
+from .cache import VerdictCache, verify_cached
 from .runner import VerifyConfig
 
 
@@ -95,61 +93,17 @@ def run_verify(
             continue
         valid.append((index, cand, problem))
 
+    # Verdicts are remembered by content as they arrive (see cache.py), so an interrupted
+    # run loses nothing and a rerun judges only what is missing or no longer holds.
     partial = Path(str(out) + ".partial.jsonl")
-    done = _load_partial(partial)
-    problem_keys = {p.id: _digest(p.to_dict()) for p in problems.values()}
-    keys = {i: _digest([c.language, c.code, problem_keys[p.id], repr(config)]) for i, c, p in valid}
-    verdicts: dict[int, Verdict] = {}
-    todo = []
-    for index, cand, problem in valid:
-        previous = done.get((index, keys[index]))
-        if previous is not None and previous.status is not Status.INFRA_ERROR:
-            verdicts[index] = previous
-            report.reused += 1
-        else:
-            todo.append((index, cand, problem))
-
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    with open(partial, "a", encoding="utf-8") as log:
-
-        def save(i: int, verdict: Verdict) -> None:
-            index = todo[i][0]
-            verdicts[index] = verdict
-            row = {"index": index, "key": keys[index], **verdict.to_dict()}
-            log.write(json.dumps(row) + "\n")
-            log.flush()
-
-        try:
-            verify_batch(
-                [(c, p) for _, c, p in todo],
-                config,
-                workers=workers,
-                progress=progress,
-                on_result=save,
-            )
-        finally:
-            by_index = {index: cand for index, cand, _ in valid}
-            report.rows = [{**by_index[i].key(), **verdicts[i].to_dict()} for i in sorted(verdicts)]
-            if len(verdicts) == len(valid):
-                write_rows(out, report.rows)
+    with VerdictCache(partial) as cache:
+        verdicts, report.reused = verify_cached(
+            [(c, p) for _, c, p in valid], config, cache, workers=workers, progress=progress
+        )
+    report.rows = [
+        {**cand.key(), **verdict.to_dict()}
+        for (_, cand, _), verdict in zip(valid, verdicts, strict=True)
+    ]
+    write_rows(out, report.rows)
     partial.unlink()
     return report
-
-
-def _digest(value: object) -> str:
-    """Keys what a verdict depends on (program, problem and tests, config): a verdict is
-    reused only if it was judged the same way."""
-    return hashlib.sha256(json.dumps(value).encode()).hexdigest()[:24]
-
-
-def _load_partial(path: Path) -> dict[tuple[int, str], Verdict]:
-    if not path.exists():
-        return {}
-    done = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-            done[(row["index"], row["key"])] = Verdict.from_dict(row)
-        except (json.JSONDecodeError, KeyError, ValueError):
-            continue  # a line cut short by a crash
-    return done
