@@ -96,7 +96,7 @@ def test_verdicts_are_stable_while_both_cores_are_busy(verdicts, samples):
     for run in runs:
         statuses = [(v.status, v.tests_passed) for v in run]
         changed = {
-            CASES[i]: (base, now)
+            CASES[i]: (base, now, run[i].detail)
             for i, (base, now) in enumerate(zip(baseline, statuses, strict=True))
             if base != now
         }

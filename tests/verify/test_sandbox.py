@@ -88,6 +88,25 @@ def test_wall_timeout_kills_the_whole_tree(sandbox, tmp_path):
     assert processes_matching("sleep 3600.5") == []
 
 
+def test_the_tree_is_killed_before_its_leader_is_reaped(sandbox, tmp_path, monkeypatch):
+    """Once reaped, the leader's pid may go to another run's process, which a late killpg
+    would then kill: a correct program elsewhere in the pool would die as RUNTIME_ERROR."""
+    seen = []
+    kill_tree = sandbox_module._kill_tree
+
+    def spy(pgid, cgroup):
+        stat = Path(f"/proc/{pgid}/stat").read_text()
+        seen.append(stat.rsplit(")", 1)[1].split()[0])  # the state letter: Z = zombie
+        kill_tree(pgid, cgroup)
+
+    monkeypatch.setattr(sandbox_module, "_kill_tree", spy)
+    code = "import subprocess\nsubprocess.Popen(['sleep', '3600.25'])"
+    result = _run(sandbox, tmp_path, code)
+    assert result.exit_code == 0 and not result.timed_out
+    assert seen == ["Z"]
+    assert processes_matching("sleep 3600.25") == []
+
+
 def test_cpu_time_is_measured(sandbox, tmp_path):
     result = _run(sandbox, tmp_path, "x = 0\nfor i in range(3 * 10**7): x += i")
     assert result.exit_code == 0

@@ -254,20 +254,19 @@ def _wait(proc: subprocess.Popen, wall_s: float, cgroup: Cgroup | None) -> tuple
     """Wait for `proc`, killing its whole tree at the deadline. Returns (status, timed_out)."""
     deadline = time.monotonic() + wall_s
     delay, timed_out = 0.0005, False
-    while True:
-        pid, status = os.waitpid(proc.pid, os.WNOHANG)
-        if pid:
-            break
+    # WNOWAIT leaves the exited leader a zombie: its pid, and so its process group id, stay
+    # taken until we reap it below. Reaping first would let another run's process take the
+    # pid (pid_max is often 32768, and JVM threads use pids too) and die by our killpg.
+    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
         if time.monotonic() >= deadline:
             timed_out = True
-            _kill_tree(proc.pid, cgroup)
-            _, status = os.waitpid(proc.pid, 0)
             break
         time.sleep(delay)
         delay = min(delay * 2, 0.02)
-    proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
     # Whatever the program left behind (daemons, orphans) dies with it.
     _kill_tree(proc.pid, cgroup)
+    _, status = os.waitpid(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
     return status, timed_out
 
 
