@@ -24,3 +24,14 @@ def progress_bar(enabled: bool = True):
         console=Console(stderr=True),
         disable=not enabled,
     )
+
+
+def silence_library_progress() -> None:
+    """Turn off the bars that datasets, transformers and huggingface_hub draw themselves
+    (reading sources, loading weights), for --quiet runs."""
+    import os
+
+    import datasets
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by transformers
+    datasets.disable_progress_bars()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import click
@@ -170,11 +169,10 @@ def build_command(
     from .config import BuildConfig
     from .stats import funnel_table
 
-    if quiet:  # the libraries' own bars (model loading, reading sources) too
-        import datasets
+    if quiet:
+        from ..progress import silence_library_progress
 
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by transformers
-        datasets.disable_progress_bars()
+        silence_library_progress()
     targets = parse_languages(langs)
     config = BuildConfig(
         langs=tuple(lang.name for lang in targets),

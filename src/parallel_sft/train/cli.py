@@ -1,4 +1,4 @@
-"""`psft train`: supervised fine-tuning (and, later, RL) on a built corpus."""
+"""`psft train`: supervised fine-tuning on a built corpus, then RL with an execution reward."""
 
 from __future__ import annotations
 
@@ -147,8 +147,11 @@ def sft_command(config_file, quiet, **options) -> None:
       accelerate launch --config_file src/parallel_sft/train/configs/fsdp.yaml \\
           -m parallel_sft.cli train sft --config sft.yaml
     """
+    from ..progress import silence_library_progress
     from .sft import train_sft
 
+    if quiet:
+        silence_library_progress()
     config = sft_run_config(config_file, options)
     summary = train_sft(config, progress=not quiet)
     click.echo(
@@ -158,26 +161,173 @@ def sft_command(config_file, quiet, **options) -> None:
     )
 
 
+@train_group.command("rl")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="YAML file with the same keys as these options; flags given on the command "
+              "line win; any other key is passed to TRL's GRPOConfig.")  # fmt: skip
+@click.option(
+    "--problems",
+    default=None,
+    help="A corpus directory (its train split), a corpus on the Hub, or any source psft "
+    "corpus build accepts (sample, deepmind/code_contests, a JSONL file, ...).",
+)
+@click.option(
+    "--output-dir",
+    "--out",
+    "output_dir",
+    default=None,
+    help="Where the model, tokenizer and logs go. [default: runs/rl]",
+)
+@click.option(
+    "--model",
+    default=None,
+    help="The policy to start from, usually a psft train sft output (directory or Hub id). "
+    "Default: the embedded SmolLM2-135M-Instruct.",
+)
+@click.option(
+    "--lang",
+    "--langs",
+    "langs",
+    default=None,
+    help="PL(s) to solve in, comma-separated; the reward routes each prompt by its PL. "
+    "[default: python]",
+)
+@click.option("--split", default=None, help="Split of --problems. [default: train]")
+@click.option("--limit", type=int, default=None, help="Use only the first N problems.")
+@click.option(
+    "--reward",
+    type=click.Choice(["binary", "fraction"]),
+    default=None,
+    help="binary: 1 when every test passes (the paper's reward); fraction: share of tests "
+    "passed. [default: binary]",
+)
+@click.option(
+    "--no-code-penalty",
+    type=float,
+    default=None,
+    help="Subtracted from the reward of a completion with no extractable program. [default: 0]",
+)
+@click.option(
+    "--reward-workers",
+    type=int,
+    default=None,
+    help="Processes that run programs for the reward. [default: every core]",
+)
+@click.option("--seed", type=int, default=None, help="[default: 0]")
+@click.option(
+    "--lora/--full", default=None, help="LoRA adapters (PEFT) or full fine-tuning. [default: full]"
+)
+@click.option("--lora-r", type=int, default=None)
+@click.option("--lora-alpha", type=int, default=None)
+@click.option("--merge-lora/--keep-adapter", default=None, help="Save LoRA merged (default).")
+@click.option("--max-steps", type=int, default=None, help="Optimizer steps (-1: epochs decide).")
+@click.option("--epochs", "num_train_epochs", type=float, default=None, help="[default: 1]")
+@click.option(
+    "--batch-size",
+    "per_device_train_batch_size",
+    type=int,
+    default=None,
+    help="Completions per device per step; a multiple of --num-generations. [default: 8]",
+)
+@click.option(
+    "--grad-accum", "gradient_accumulation_steps", type=int, default=None, help="[default: 1]"
+)
+@click.option(
+    "--num-generations", type=int, default=None, help="Samples per prompt (the group). [default: 8]"
+)
+@click.option("--max-completion-length", type=int, default=None, help="Tokens. [default: 1024]")
+@click.option("--temperature", type=float, default=None, help="[default: 1.0]")
+@click.option(
+    "--beta", type=float, default=None, help="KL weight; 0 loads no reference model. [default: 0]"
+)
+@click.option(
+    "--loss-type", default=None, help="TRL's: grpo, dr_grpo, dapo, bnpo, ... [default: dapo]"
+)
+@click.option("--lr", "learning_rate", type=float, default=None, help="[default: 1e-6]")
+@click.option(
+    "--use-vllm", is_flag=True, default=None, help="Generate with vLLM (needs vLLM and a GPU)."
+)
+@click.option(
+    "--vllm-mode",
+    type=click.Choice(["colocate", "server"]),
+    default=None,
+    help="colocate: vLLM in the training process; server: a `trl vllm-serve` process. "
+    "[default: colocate]",
+)
+@click.option("--bf16/--fp32", default=None, help="Default: bf16 where the GPU supports it.")
+@click.option("--logging-steps", type=int, default=None, help="[default: 1]")
+@click.option("--save-steps", type=int, default=None, help="Checkpoint interval. [default: 100]")
+@click.option(
+    "--resume", is_flag=True, default=None, help="Continue from the last checkpoint in --out."
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def rl_command(config_file, quiet, **options) -> None:
+    """RL with an execution reward: GRPO (TRL GRPOTrainer) on problems with tests.
+
+    Each prompt is a problem statement with the PL's instructions (the prompt evaluation
+    uses). Every completion's program is extracted, run in the sandbox against the
+    problem's tests, and rewarded 1 if all pass (or by the share passed). Each step logs
+    the mean reward, pass rate, verdict mix, completion length and reward time.
+
+    \b
+    Examples:
+      psft train rl --model runs/sft --problems runs/corpus --lang python --out runs/rl
+      psft train rl --problems sample --lora --max-steps 3 --num-generations 4 \\
+          --batch-size 4 --max-completion-length 128 --out runs/rl
+      accelerate launch --config_file src/parallel_sft/train/configs/fsdp.yaml \\
+          -m parallel_sft.cli train rl --config rl.yaml
+    """
+    from ..progress import silence_library_progress
+    from .rl import train_rl
+
+    if quiet:
+        silence_library_progress()
+    config = rl_run_config(config_file, options)
+    summary = train_rl(config, progress=not quiet)
+    click.echo(
+        f"trained {summary['model']} for {summary['steps']} GRPO steps on {summary['prompts']} "
+        f"prompts: mean reward {summary['mean_reward']:.3f}, pass rate "
+        f"{summary['pass_rate']:.3f}, {summary['seconds_per_step']:.1f} s/step "
+        f"({summary['reward_share']:.0%} in the reward); saved to {config.output_dir}"
+    )
+
+
 def sft_run_config(config_file: str | None, options: dict):  # -> SFTRunConfig
-    """The run's config: the YAML file's values, overridden by the flags given."""
-    from ..errors import PsftError
+    """The SFT run's config: the YAML file's values, overridden by the flags given."""
+    from trl import SFTConfig
+
     from .sft import SFTRunConfig
 
-    values = _yaml_config(config_file)
-    known = {f.name for f in fields(SFTRunConfig)} - {"training_args"}
-    extra = {k: v for k, v in values.items() if k not in known}
-    if extra:
-        from trl import SFTConfig
-
-        unknown = sorted(set(extra) - set(SFTConfig.__dataclass_fields__))
-        if unknown:
-            raise PsftError(f"config {config_file}: unknown option(s) {', '.join(unknown)}")
-    merged = {k: v for k, v in values.items() if k in known}
-    merged.update({k: v for k, v in options.items() if v is not None})
+    merged, extra = _merge(SFTRunConfig, SFTConfig, config_file, options, required="corpus")
     if merged.get("mixture") and "preset" not in merged:
         merged["preset"] = None  # explicit shares over every problem, no preset's rules
-    if not merged.get("corpus"):
-        raise PsftError("--corpus is required (or corpus: in --config)")
+    return SFTRunConfig(**merged, training_args=extra)
+
+
+def rl_run_config(config_file: str | None, options: dict):  # -> RLRunConfig
+    """The RL run's config: the YAML file's values, overridden by the flags given."""
+    from trl import GRPOConfig
+
+    from .rl import RLRunConfig
+
+    merged, extra = _merge(RLRunConfig, GRPOConfig, config_file, options, required="problems")
+    return RLRunConfig(**merged, training_args=extra)
+
+
+def _merge(run_cls, trl_cls, config_file: str | None, options: dict, *, required: str):
+    """(our options, TRL-only options) from the YAML file and the flags; flags win."""
+    from ..errors import PsftError
+
+    values = _yaml_config(config_file)
+    known = {f.name for f in fields(run_cls)} - {"training_args"}
+    extra = {k: v for k, v in values.items() if k not in known}
+    unknown = sorted(set(extra) - set(trl_cls.__dataclass_fields__))
+    if unknown:
+        raise PsftError(f"config {config_file}: unknown option(s) {', '.join(unknown)}")
+    merged = {k: v for k, v in values.items() if k in known}
+    merged.update({k: v for k, v in options.items() if v is not None})
+    if not merged.get(required):
+        raise PsftError(f"--{required} is required (or {required}: in --config)")
     if isinstance(merged.get("langs"), str):
         merged["langs"] = tuple(x.strip() for x in merged["langs"].split(",") if x.strip())
-    return SFTRunConfig(**merged, training_args=extra)
+    return merged, extra

@@ -11,7 +11,6 @@ formats went in) and `training_log.json` (the trainer's log history).
 
 from __future__ import annotations
 
-import json
 import resource
 import time
 from dataclasses import asdict, dataclass, field
@@ -28,6 +27,7 @@ from .mixture import (
     parse_mixture,
     preset_spec,
 )
+from .model_io import default_bf16, load_model, lora_config, save_trained, write_json
 
 
 @dataclass
@@ -113,42 +113,14 @@ def prepare_dataset(config: SFTRunConfig):  # -> (datasets.Dataset, Manifest)
     return dataset, info
 
 
-def load_model(name: str | None):  # -> (model, tokenizer, name)
-    """A causal LM and its tokenizer; None is the embedded SmolLM2 (converted once)."""
-    import torch
-    import transformers
-
-    if name is None:
-        from ..backends.embedded import DEFAULT_MODEL_NAME, default_model_path
-
-        path, label = str(default_model_path()), DEFAULT_MODEL_NAME
-    else:
-        path, label = name, name
-    try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-        model = transformers.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
-    except (OSError, ValueError) as err:
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise PsftError(f"model {label!r} does not load: {reason}") from err
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    if tokenizer.chat_template is None:
-        raise PsftError(f"model {label!r} has no chat template; SFT renders chats with it")
-    return model, tokenizer, label
-
-
 def train_sft(config: SFTRunConfig, *, progress: bool = True) -> dict[str, Any]:
     """Build the mixture, train, save; returns the run's summary (also in summary.json)."""
-    import torch
     from transformers.trainer_utils import get_last_checkpoint
     from trl import SFTConfig, SFTTrainer
 
     out = Path(config.output_dir)
     dataset, info = prepare_dataset(config)
     model, tokenizer, label = load_model(config.model)
-    bf16 = config.bf16
-    if bf16 is None:
-        bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     args = SFTConfig(
         output_dir=str(out),
         max_steps=config.max_steps,
@@ -158,7 +130,7 @@ def train_sft(config: SFTRunConfig, *, progress: bool = True) -> dict[str, Any]:
         learning_rate=config.learning_rate,
         max_length=config.max_length,
         packing=config.packing,
-        bf16=bf16,
+        bf16=default_bf16(config.bf16),
         logging_steps=config.logging_steps,
         save_steps=config.save_steps,
         seed=config.seed,
@@ -171,12 +143,7 @@ def train_sft(config: SFTRunConfig, *, progress: bool = True) -> dict[str, Any]:
     )
     peft_config = None
     if config.lora:
-        from peft import LoraConfig
-
-        peft_config = LoraConfig(
-            r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-            target_modules="all-linear", task_type="CAUSAL_LM",
-        )  # fmt: skip
+        peft_config = lora_config(config.lora_r, config.lora_alpha, config.lora_dropout)
     trainer = SFTTrainer(
         model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
         peft_config=peft_config,
@@ -185,12 +152,7 @@ def train_sft(config: SFTRunConfig, *, progress: bool = True) -> dict[str, Any]:
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=resume)
     seconds = time.perf_counter() - started
-    if config.lora and config.merge_lora:
-        merged = trainer.model.merge_and_unload()
-        merged.save_pretrained(str(out))
-    else:
-        trainer.save_model(str(out))
-    tokenizer.save_pretrained(str(out))
+    save_trained(trainer, tokenizer, out, merge_lora=config.lora and config.merge_lora)
     tokens = int(trainer.state.num_input_tokens_seen or 0)
     summary = {
         "model": label,
@@ -205,13 +167,7 @@ def train_sft(config: SFTRunConfig, *, progress: bool = True) -> dict[str, Any]:
         "merged": config.lora and config.merge_lora,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
-    _write_json(out / "mixture.json", asdict(info))
-    _write_json(out / "training_log.json", trainer.state.log_history)
-    _write_json(out / "summary.json", {**summary, "config": asdict(config)})
+    write_json(out / "mixture.json", asdict(info))
+    write_json(out / "training_log.json", trainer.state.log_history)
+    write_json(out / "summary.json", {**summary, "config": asdict(config)})
     return summary
-
-
-def _write_json(path: Path, value: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(value, indent=2, default=str) + "\n")
-    tmp.replace(path)

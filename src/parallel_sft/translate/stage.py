@@ -18,7 +18,7 @@ from ..languages import Language, get_language
 from ..progress import progress_bar
 from ..prompts import RenderedPrompt, render_translate
 from ..records import Candidate, Problem
-from ..verify.syntax import check, extract
+from ..verify.responses import response_candidate
 from .cache import CompletionCache, cache_key
 
 
@@ -129,36 +129,20 @@ def translate(
 
 def to_candidate(req: Request, completion: Completion, sample: int, model: str) -> Candidate:
     """A completion, with its extracted program and syntax verdict."""
-    source = req.problem.reference.language if req.problem.reference else None
-    extraction = extract(completion.text, req.lang)
-    syntax = check(extraction.code, req.lang, source_lang=source) if extraction.code else None
-    return Candidate(
-        problem_id=req.problem.id,
-        language=req.lang.name,
-        code=extraction.code or "",
-        response=completion.text,
+    cand = response_candidate(
+        req.problem.id,
+        req.lang,
+        completion.text,
+        source_lang=req.problem.reference.language if req.problem.reference else None,
         model=model,
         prompt_hash=req.prompt.hash,
         sample=sample,
         round=0,
-        extra={
-            "prompt_version": req.prompt.version,
-            "finish_reason": completion.finish_reason or "",
-            "completion_tokens": completion.completion_tokens,
-            "extract_source": extraction.source,
-            "extract_reason": extraction.reason,
-            "syntax_ok": bool(syntax and syntax.ok),
-            "syntax_error": _syntax_error(extraction.reason, syntax),
-            "wrong_language": (syntax.wrong_language if syntax else None) or "",
-        },
     )
-
-
-def _syntax_error(reason: str, syntax) -> str:
-    if syntax is None:
-        return f"no program extracted ({reason})"
-    if syntax.ok:
-        return ""
-    where = f" at line {syntax.line}, column {syntax.column}" if syntax.line else ""
-    wrong = f" (looks like {syntax.wrong_language})" if syntax.wrong_language else ""
-    return f"{syntax.error}{where}{wrong}"
+    cand.extra = {
+        "prompt_version": req.prompt.version,
+        "finish_reason": completion.finish_reason or "",
+        "completion_tokens": completion.completion_tokens,
+        **cand.extra,
+    }
+    return cand
