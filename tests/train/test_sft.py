@@ -79,6 +79,7 @@ def test_embedded_smollm2_trains_10_lora_steps_from_the_cli(corpus, tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     result = subprocess.run(args, capture_output=True, text=True, timeout=1200, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert len(result.stdout.strip().splitlines()) == 1  # --quiet: the summary line only
     summary = json.loads((out / "summary.json").read_text())
     assert summary["steps"] == 10 and summary["merged"] and summary["tokens_per_s"] > 0
     print(f"\nSmolLM2-135M LoRA on CPU: {summary['tokens_per_s']:.0f} tokens/s, "

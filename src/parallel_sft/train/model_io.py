@@ -53,6 +53,15 @@ def lora_config(r: int, alpha: int, dropout: float):  # -> peft.LoraConfig
     )  # fmt: skip
 
 
+def quiet_logs(trainer, progress: bool) -> None:
+    """Without a progress bar, transformers prints every log dict instead; --quiet means
+    neither (the logs still go to training_log.json)."""
+    from transformers.trainer_callback import PrinterCallback
+
+    if not progress:
+        trainer.remove_callback(PrinterCallback)
+
+
 def save_trained(trainer, tokenizer, out: Path, *, merge_lora: bool) -> None:
     """The trained model where `from_pretrained(out)` loads it: LoRA adapters merged into
     the weights when `merge_lora`, else saved as they are."""

@@ -23,7 +23,14 @@ from typing import Any
 
 from ..errors import PsftError
 from ..records import Problem
-from .model_io import default_bf16, load_model, lora_config, save_trained, write_json
+from .model_io import (
+    default_bf16,
+    load_model,
+    lora_config,
+    quiet_logs,
+    save_trained,
+    write_json,
+)
 from .reward import ExecutionReward, RewardConfig
 
 
@@ -175,6 +182,7 @@ def train_rl(config: RLRunConfig, *, progress: bool = True) -> dict[str, Any]:
             model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
             processing_class=tokenizer, peft_config=peft_config,
         )  # fmt: skip
+        quiet_logs(trainer, progress)
         resume = get_last_checkpoint(str(out)) if config.resume and out.exists() else None
         started = time.perf_counter()
         result = trainer.train(resume_from_checkpoint=resume)

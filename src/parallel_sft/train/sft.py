@@ -27,7 +27,14 @@ from .mixture import (
     parse_mixture,
     preset_spec,
 )
-from .model_io import default_bf16, load_model, lora_config, save_trained, write_json
+from .model_io import (
+    default_bf16,
+    load_model,
+    lora_config,
+    quiet_logs,
+    save_trained,
+    write_json,
+)
 
 
 @dataclass
@@ -148,6 +155,7 @@ def train_sft(config: SFTRunConfig, *, progress: bool = True) -> dict[str, Any]:
         model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
         peft_config=peft_config,
     )  # fmt: skip
+    quiet_logs(trainer, progress)
     resume = get_last_checkpoint(str(out)) if config.resume and out.exists() else None
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=resume)
