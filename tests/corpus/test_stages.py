@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from parallel_sft.corpus.build import LazyBackend, repair_round
+from parallel_sft.backends.lazy import LazyBackend
+from parallel_sft.corpus.build import repair_round
 from parallel_sft.corpus.config import BuildConfig, BuildDir
 from parallel_sft.corpus.export import split_problems
 from parallel_sft.corpus.selection import select

@@ -16,8 +16,9 @@ import sys
 
 import pytest
 
+from parallel_sft.corpus.read import load_problem_set
 from parallel_sft.train.cli import rl_command, rl_run_config
-from parallel_sft.train.rl import RLRunConfig, load_rl_problems, train_rl
+from parallel_sft.train.rl import RLRunConfig, train_rl
 
 from ..backends.conftest import requires
 from ..test_cli import psft, run_main
@@ -105,8 +106,8 @@ def test_tiny_policy_runs_5_grpo_steps_with_real_rewards(two_answer_policy, tmp_
 
 def test_problems_from_a_corpus_take_its_train_split(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", n_problems=20, test_fraction=0.25)
-    train = load_rl_problems(str(corpus))
-    test = load_rl_problems(str(corpus), split="test")
+    train = load_problem_set(str(corpus))
+    test = load_problem_set(str(corpus), split="test")
     assert len(train) == 15 and len(test) == 5
     assert not {p.id for p in train} & {p.id for p in test}
     assert all(p.tests for p in train)
@@ -169,7 +170,7 @@ def test_a_yaml_config_equals_the_flags_and_flags_win(tmp_path):
     config = tmp_path / "rl.yaml"
     config.write_text(
         "problems: runs/corpus\nlangs: python,go\nlora: true\nnum_generations: 4\n"
-        "max_steps: 10\nreward: fraction\nwarmup_ratio: 0.1\n"
+        "max_steps: 10\nreward: fraction\nwarmup_steps: 5\n"
     )
 
     def parse(argv, config_file):
@@ -182,7 +183,7 @@ def test_a_yaml_config_equals_the_flags_and_flags_win(tmp_path):
         "--problems", "runs/corpus", "--lang", "python,go", "--lora", "--num-generations", "4",
         "--max-steps", "20", "--reward", "fraction",
     ], None)  # fmt: skip
-    assert from_yaml.training_args == {"warmup_ratio": 0.1}
+    assert from_yaml.training_args == {"warmup_steps": 5}
     from_flags.training_args = from_yaml.training_args
     assert from_yaml == from_flags
     assert from_yaml.max_steps == 20 and from_yaml.langs == ("python", "go")

@@ -8,6 +8,7 @@
     selection.py      keep up to --keep verified programs, without duplicates
     export.py         the HF dataset: a config per PL, parallel, candidates; train/test
     stats.py          the funnel (polars), for the card and `psft corpus stats`
+    read.py           a built corpus read back; problem sets for RL and evaluation
     publish.py        upload to the Hub
     cli.py            psft corpus build / stats / publish
 

@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..backends.base import Backend, SamplingParams
+from ..backends.base import SamplingParams
+from ..backends.lazy import LazyBackend
 from ..errors import PsftError
 from ..languages import Language, get_language
 from ..prompts import RenderedPrompt
@@ -95,40 +96,6 @@ def repair_round(
         )
         out.append((request, row["sample"]))
     return out
-
-
-class LazyBackend(Backend):
-    """A backend that loads its model at the first `generate`: a resumed build whose
-    completions are all cached never loads it. Its `model` (part of every cache key) is
-    known without loading where the backend has a default name."""
-
-    def __init__(self, name: str, model: str | None, options: dict[str, Any]):
-        self.name, self._requested, self._model, self._options = name, model, model, options
-        self._backend: Backend | None = None
-
-    def _loaded(self) -> Backend:
-        if self._backend is None:
-            from ..backends import get_backend
-
-            self._backend = get_backend(self.name, self._requested, **self._options)
-        return self._backend
-
-    @property
-    def model(self) -> str:  # type: ignore[override]
-        if self._model is None and self.name == "hf":
-            from ..backends.embedded import DEFAULT_MODEL_NAME
-
-            self._model = DEFAULT_MODEL_NAME
-        if self._model is None:
-            self._model = self._loaded().model  # an OpenAI server names its model
-        return self._model
-
-    def generate(self, chats, params):
-        return self._loaded().generate(chats, params)
-
-    def close(self) -> None:
-        if self._backend is not None:
-            self._backend.close()
 
 
 def _shards(items: Sequence[Any], size: int) -> Iterator[tuple[int, Sequence[Any]]]:

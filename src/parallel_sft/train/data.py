@@ -1,4 +1,5 @@
-"""Reading a built corpus (a local directory or a Hub dataset id) and extra SFT data."""
+"""Extra SFT data mixed into a Parallel-SFT mixture (the corpus itself is read by
+`corpus/read.py`)."""
 
 from __future__ import annotations
 
@@ -6,44 +7,12 @@ import random
 from pathlib import Path
 from typing import Any
 
+from ..corpus.read import load_corpus
 from ..errors import PsftError
 
+__all__ = ["load_corpus", "load_extra"]
+
 Row = dict[str, Any]
-
-
-def load_corpus(path_or_id: str) -> tuple[list[Row], list[Row]]:
-    """The `parallel` config's (train rows, test rows) of a corpus.
-
-    A local directory is read from its parquet files directly (not through
-    `load_dataset(dir)`, whose cache is keyed by the folder's name); anything else is a
-    Hub dataset id.
-    """
-    import datasets
-
-    root = Path(path_or_id)
-    try:
-        if root.exists():
-            if not (root / "parallel").is_dir():
-                raise PsftError(
-                    f"{root} has no parallel config: not a corpus built by psft corpus build, "
-                    "or no problem got a verified program"
-                )
-            files = {
-                split: str(root / "parallel" / f"{split}-*.parquet")
-                for split in ("train", "test")
-                if list((root / "parallel").glob(f"{split}-*.parquet"))
-            }
-            ds = datasets.load_dataset("parquet", data_files=files)
-        else:
-            ds = datasets.load_dataset(path_or_id, "parallel")
-    except PsftError:
-        raise
-    except Exception as err:  # datasets raises many types for "not there"
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise PsftError(f"cannot load corpus {path_or_id!r}: {reason}") from err
-    train = list(ds["train"]) if "train" in ds else []
-    test = list(ds["test"]) if "test" in ds else []
-    return train, test
 
 
 def load_extra(path_or_id: str, count: int, seed: int) -> list[Row]:

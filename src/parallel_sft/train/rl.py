@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..corpus.read import load_problem_set
 from ..errors import PsftError
 from ..records import Problem
 from .model_io import (
@@ -43,7 +44,7 @@ class RLRunConfig:
     output_dir: str = "runs/rl"
     model: str | None = None  # None: the embedded SmolLM2-135M-Instruct
     langs: tuple[str, ...] = ("python",)
-    split: str = "train"  # a corpus's test split is for evaluation
+    split: str | None = None  # None: a corpus's train split (its test split is for eval)
     limit: int | None = None
     reward: str = "binary"
     no_code_penalty: float = 0.0
@@ -75,39 +76,6 @@ class RLRunConfig:
     save_steps: int = 100
     resume: bool = False
     training_args: dict[str, Any] = field(default_factory=dict)
-
-
-def load_rl_problems(source: str, *, split: str = "train", limit: int | None = None):
-    """Problems with tests from a corpus directory, a source `psft corpus build` accepts,
-    or a corpus on the Hub (tried in that order)."""
-    from ..sources import known_sources, load_source
-    from .data import load_corpus
-
-    root = Path(source)
-    if (root / "parallel").is_dir() or (not root.exists() and source not in known_sources()):
-        train, test = load_corpus(source)
-        rows = {"train": train, "test": test}.get(split)
-        if rows is None:
-            raise PsftError(f"a corpus has train and test splits, not {split!r}")
-        problems = [Problem.from_dict(row) for row in rows]
-        problems = problems[:limit] if limit is not None else problems
-    else:
-        problems, skipped = load_source(source, split=split, limit=limit)
-        # A public source's few untested problems are skipped; in the user's own file,
-        # one is more likely a mistake worth stopping for.
-        if root.exists() and skipped.get("no_tests"):
-            raise PsftError(
-                f"{skipped['no_tests']} problem(s) in {source} have no tests, so no reward; "
-                "remove them or add tests"
-            )
-    if not problems:
-        raise PsftError(f"{source!r} has no problems in its {split} split")
-    untested = [p.id for p in problems if not p.tests]
-    if untested:
-        raise PsftError(
-            f"{len(untested)} problem(s) have no tests, so no reward: {', '.join(untested[:3])}"
-        )
-    return problems
 
 
 def prepare_dataset(problems: list[Problem], langs: list[str], seed: int):
@@ -167,7 +135,7 @@ def train_rl(config: RLRunConfig, *, progress: bool = True) -> dict[str, Any]:
     if config.use_vllm:
         _require_vllm()
     args = grpo_args(config, progress=progress)
-    problems = load_rl_problems(config.problems, split=config.split, limit=config.limit)
+    problems = load_problem_set(config.problems, split=config.split, limit=config.limit)
     dataset = prepare_dataset(problems, langs, config.seed)
     model, tokenizer, label = load_model(config.model)
     out = Path(config.output_dir)
