@@ -11,6 +11,7 @@ import click
 
 from .corpus.cli import corpus_group
 from .errors import PsftError
+from .evaluate.cli import eval_group
 from .languages.cli import langs_command
 from .train.cli import train_group
 from .translate.cli import translate_command
@@ -24,6 +25,7 @@ def cli() -> None:
 
 
 cli.add_command(corpus_group)
+cli.add_command(eval_group)
 cli.add_command(langs_command)
 cli.add_command(train_group)
 cli.add_command(translate_command)

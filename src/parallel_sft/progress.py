@@ -33,5 +33,10 @@ def silence_library_progress() -> None:
 
     import datasets
 
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by transformers
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     datasets.disable_progress_bars()
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # the [hf] extra is not installed
+        return
+    transformers_logging.disable_progress_bar()  # "Loading weights"

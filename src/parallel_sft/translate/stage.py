@@ -83,8 +83,13 @@ def translate(
     *,
     chunk_size: int = 16,
     progress: bool = True,
+    label: str = "translating",
 ) -> tuple[list[Candidate], TranslateStats]:
-    """Candidates for every request (n samples each, in request order), and counts."""
+    """Candidates for every request (n samples each, in request order), and counts.
+
+    Any request works, whatever its prompt asks (evaluation sends `render_solve` chats);
+    `label` names the progress bar.
+    """
     stats = TranslateStats(requests=len(requests))
 
     def keys(req: Request) -> list[str]:
@@ -96,7 +101,7 @@ def translate(
     missing = [req for req in requests if any(cache.get(k) is None for k in keys(req))]
     stats.completions_cached = sum(cache.get(k) is not None for req in requests for k in keys(req))
     with progress_bar(progress) as bar:
-        task = bar.add_task("translating", total=len(missing))
+        task = bar.add_task(label, total=len(missing))
         for start in range(0, len(missing), chunk_size):
             chunk = missing[start : start + chunk_size]
             start_time = time.perf_counter()
