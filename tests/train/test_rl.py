@@ -194,3 +194,14 @@ def test_help():
     assert proc.returncode == 0
     for needle in ("--num-generations", "--reward", "--use-vllm", "--lang", "accelerate launch"):
         assert needle in proc.stdout, needle
+
+
+def test_use_vllm_without_vllm_is_one_line(monkeypatch, capsys, tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vLLM is installed here: --use-vllm would really train")
+    line = _one_line_error(
+        monkeypatch, capsys, "--problems", "sample", "--use-vllm", "--out", str(tmp_path / "o")
+    )
+    assert "--use-vllm needs vLLM" in line
