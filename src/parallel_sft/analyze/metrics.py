@@ -6,13 +6,24 @@ cosine similarity: top-1 accuracy and mean reciprocal rank (MRR). Both direction
 computed (a->b ranks the rows of b, b->a the rows of a) and the headline numbers are
 their mean, so a pair's score does not depend on the order its PLs were named in.
 
-Ties (cosines within `TIE_ATOL` of the correct one, e.g. two problems whose programs are
-identical) are broken uniformly at random, in expectation: a query whose correct item
-ties with t others scores top-1 1/(t+1), not 1, so a layer that maps everything to the
-same point scores chance rather than perfect.
+Ties are broken uniformly at random, in expectation: a query whose correct item ties
+with t others scores top-1 1/(t+1), not 1, so a layer that maps everything to the same
+point scores chance rather than perfect. A tie is an exactly equal cosine or a candidate
+whose embedding is bit-identical to the correct one's (two problems with the same
+program: the embedder embeds each distinct text once, so they are bit-identical). There
+is no tolerance: mean-pooled hidden states are so anisotropic that in some layers all
+cosines lie within 1e-4 of each other, and real differences of 1e-7 still rank.
 
-Computed in float64: the embeddings are float32 and cosines of anisotropic hidden states
-can differ only in the fifth decimal.
+With `center`, each PL's embeddings (of one layer, over the pair's problems) are first
+shifted by that PL's mean. Mean-pooled hidden states are strongly anisotropic: a
+direction shared by every program, plus one per PL, dominates, so raw cosines all sit
+near 1 and the parallel/non-parallel gap near 0. Centering removes both, as cross-lingual
+"language-neutral" analyses do, and leaves what tells one problem's programs from
+another's. It answers a different question than raw cosine: raw retrieval also fails
+when programs cluster by PL (what Parallel-SFT should undo), centered retrieval asks
+whether problem identity is encoded alike across PLs once the PL offset is removed.
+
+Computed in float64 from the float32 embeddings.
 """
 
 from __future__ import annotations
@@ -21,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-TIE_ATOL = 1e-6  # float32 noise of a forward pass; smaller cosine differences are ties
 METRIC_KEYS = (
     "top1",
     "mrr",
@@ -52,12 +62,23 @@ def _harmonic(n: int) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, n + 1))])
 
 
-def reciprocal_ranks(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def duplicate_rows(x: np.ndarray) -> np.ndarray:
+    """[n, n] bool: rows i and j of x are bit-identical."""
+    _, group = np.unique(np.asarray(x), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    return group[:, None] == group[None, :]
+
+
+def reciprocal_ranks(
+    sim: np.ndarray, duplicates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per query (row) of a square similarity matrix whose correct items are on the
     diagonal: (expected top-1 hit, expected reciprocal rank) under random tie-breaking.
 
-    With g items strictly above the correct one and t tied with it, the rank is uniform
-    on g+1..g+1+t, so the expected reciprocal rank is (H_{g+1+t} - H_g) / (t+1).
+    Candidate j ties with row i's correct item when sim[i, j] == sim[i, i] or
+    duplicates[i, j] (candidate j is indistinguishable from candidate i). With g items
+    strictly above the correct one and t tied with it, the rank is uniform on
+    g+1..g+1+t, so the expected reciprocal rank is (H_{g+1+t} - H_g) / (t+1).
 
     Example:
         >>> top1, rr = reciprocal_ranks(np.array([[0.9, 0.1], [0.8, 0.2]]))
@@ -69,7 +90,9 @@ def reciprocal_ranks(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if sim.ndim != 2 or sim.shape[1] != n:
         raise ValueError(f"need a square similarity matrix, got shape {sim.shape}")
     correct = np.diag(sim)[:, None]
-    tied = np.abs(sim - correct) <= TIE_ATOL
+    tied = sim == correct
+    if duplicates is not None:
+        tied |= duplicates
     greater = ((sim > correct) & ~tied).sum(axis=1)
     ties = tied.sum(axis=1) - 1  # the correct item ties with itself
     h = _harmonic(n)
@@ -78,9 +101,9 @@ def reciprocal_ranks(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return top1, rr
 
 
-def retrieval(sim: np.ndarray) -> dict[str, float]:
+def retrieval(sim: np.ndarray, duplicates: np.ndarray | None = None) -> dict[str, float]:
     """Top-1 accuracy and MRR of retrieving column i for row i, over all rows."""
-    top1, rr = reciprocal_ranks(sim)
+    top1, rr = reciprocal_ranks(sim, duplicates)
     return {"top1": float(top1.mean()), "mrr": float(rr.mean())}
 
 
@@ -99,13 +122,16 @@ def cosine_stats(sim: np.ndarray) -> dict[str, float]:
     }
 
 
-def pair_metrics(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
+def pair_metrics(a: np.ndarray, b: np.ndarray, *, center: bool = False) -> dict[str, float]:
     """Every METRIC_KEYS value for one layer of a PL pair; a [n, d] and b [n, d] hold the
     same n problems in the same order."""
     if a.shape != b.shape:
         raise ValueError(f"embeddings of a pair must have the same shape: {a.shape} != {b.shape}")
+    if center:
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        a, b = a - a.mean(axis=0), b - b.mean(axis=0)
     sim = cosine_matrix(a, b)
-    ab, ba = retrieval(sim), retrieval(sim.T)
+    ab, ba = retrieval(sim, duplicate_rows(b)), retrieval(sim.T, duplicate_rows(a))
     return {
         "top1": (ab["top1"] + ba["top1"]) / 2,
         "mrr": (ab["mrr"] + ba["mrr"]) / 2,
@@ -117,11 +143,11 @@ def pair_metrics(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     }
 
 
-def layer_metrics(a: np.ndarray, b: np.ndarray) -> list[dict[str, float]]:
+def layer_metrics(a: np.ndarray, b: np.ndarray, *, center: bool = False) -> list[dict[str, float]]:
     """pair_metrics per layer for a and b of shape [n, layers, d]."""
     if a.ndim != 3 or a.shape != b.shape:
         raise ValueError(f"need two [n, layers, d] arrays of one shape: {a.shape}, {b.shape}")
-    return [pair_metrics(a[:, layer], b[:, layer]) for layer in range(a.shape[1])]
+    return [pair_metrics(a[:, i], b[:, i], center=center) for i in range(a.shape[1])]
 
 
 def mean_over_pairs(per_pair: list[list[dict[str, float]]]) -> list[dict[str, float]]:

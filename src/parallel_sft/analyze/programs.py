@@ -31,11 +31,15 @@ class Selection:
 
 
 def row_programs(row: Row) -> dict[str, str]:
-    """PL -> the row's first program in it, the reference included (a PL's own verified
-    programs come first)."""
-    found = {lang: progs[0] for lang, progs in (row.get("programs") or {}).items() if progs}
+    """PL -> the row's first non-blank program in it, the reference included (a PL's own
+    verified programs come first)."""
+    found: dict[str, str] = {}
+    for lang, progs in (row.get("programs") or {}).items():
+        first = next((code for code in progs or [] if code and code.strip()), None)
+        if first is not None:
+            found[lang] = first
     ref = row.get("reference") or {}
-    if ref.get("language") and ref.get("code") and ref["language"] not in found:
+    if ref.get("language") and (ref.get("code") or "").strip() and ref["language"] not in found:
         found[ref["language"]] = ref["code"]
     return found
 

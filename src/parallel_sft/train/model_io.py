@@ -11,8 +11,9 @@ from typing import Any
 from ..errors import PsftError
 
 
-def load_model(name: str | None):  # -> (model, tokenizer, label)
-    """A causal LM and its tokenizer; None is the embedded SmolLM2 (converted once)."""
+def load_model(name: str | None, *, chat: bool = True):  # -> (model, tokenizer, label)
+    """A causal LM and its tokenizer; None is the embedded SmolLM2 (converted once).
+    `chat` requires a chat template (training renders chats; analysis reads raw code)."""
     import torch
     import transformers
 
@@ -30,7 +31,7 @@ def load_model(name: str | None):  # -> (model, tokenizer, label)
         raise PsftError(f"model {label!r} does not load: {reason}") from err
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    if tokenizer.chat_template is None:
+    if chat and tokenizer.chat_template is None:
         raise PsftError(f"model {label!r} has no chat template; training renders chats with it")
     return model, tokenizer, label
 
