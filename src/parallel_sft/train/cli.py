@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 
 import click
+
+
+def training_options(*, save_steps: int, logging_steps: int) -> Callable[[Callable], Callable]:
+    """The flags every trainer takes (LoRA, length of training, precision, checkpoints),
+    with the command's own defaults in their help."""
+    decorators = [
+        click.option("--lora/--full", default=None,
+                     help="LoRA adapters (PEFT) or full fine-tuning. [default: full]"),
+        click.option("--lora-r", type=int, default=None, help="[default: 16]"),
+        click.option("--lora-alpha", type=int, default=None, help="[default: 32]"),
+        click.option("--merge-lora/--keep-adapter", default=None,
+                     help="Save LoRA merged into the model (default) or the adapter alone."),
+        click.option("--max-steps", type=int, default=None,
+                     help="Stop after this many optimizer steps (-1: epochs decide)."),
+        click.option("--epochs", "num_train_epochs", type=float, default=None,
+                     help="[default: 1]"),
+        click.option("--grad-accum", "gradient_accumulation_steps", type=int, default=None,
+                     help="[default: 1]"),
+        click.option("--bf16/--fp32", default=None,
+                     help="Default: bf16 where the GPU supports it."),
+        click.option("--logging-steps", type=int, default=None,
+                     help=f"[default: {logging_steps}]"),
+        click.option("--save-steps", type=int, default=None,
+                     help=f"Checkpoint every N steps. [default: {save_steps}]"),
+        click.option("--resume", is_flag=True, default=None,
+                     help="Continue from the last checkpoint in the output directory."),
+        click.option("--quiet", is_flag=True, help="No progress bars, no printed logs."),
+    ]  # fmt: skip
+
+    def apply(f: Callable) -> Callable:
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return apply
 
 
 @click.group("train")
@@ -85,31 +121,11 @@ def _yaml_config(path: str | None) -> dict:
     help="Share of --extra-data in the final mixture, in [0, 1).",
 )
 @click.option(
-    "--lora/--full", default=None, help="LoRA adapters (PEFT) or full fine-tuning. [default: full]"
-)
-@click.option("--lora-r", type=int, default=None)
-@click.option("--lora-alpha", type=int, default=None)
-@click.option(
-    "--merge-lora/--keep-adapter",
-    default=None,
-    help="Save LoRA merged into the model (default) or the adapter alone.",
-)
-@click.option(
-    "--max-steps",
-    type=int,
-    default=None,
-    help="Stop after this many optimizer steps (-1: epochs decide).",
-)
-@click.option("--epochs", "num_train_epochs", type=float, default=None, help="[default: 1]")
-@click.option(
     "--batch-size",
     "per_device_train_batch_size",
     type=int,
     default=None,
     help="Per device. [default: 4]",
-)
-@click.option(
-    "--grad-accum", "gradient_accumulation_steps", type=int, default=None, help="[default: 1]"
 )
 @click.option("--lr", "learning_rate", type=float, default=None, help="[default: 2e-5]")
 @click.option(
@@ -121,18 +137,7 @@ def _yaml_config(path: str | None) -> dict:
 @click.option(
     "--packing/--no-packing", default=None, help="Pack examples into full blocks. [default: off]"
 )
-@click.option("--bf16/--fp32", default=None, help="Default: bf16 where the GPU supports it.")
-@click.option("--logging-steps", type=int, default=None)
-@click.option(
-    "--save-steps", type=int, default=None, help="Checkpoint every N steps. [default: 500]"
-)
-@click.option(
-    "--resume",
-    is_flag=True,
-    default=None,
-    help="Continue from the last checkpoint in --output-dir.",
-)
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@training_options(save_steps=500, logging_steps=10)
 def sft_command(config_file, quiet, **options) -> None:
     """Supervised fine-tuning on a Parallel-SFT mixture (TRL SFTTrainer).
 
@@ -215,22 +220,11 @@ def sft_command(config_file, quiet, **options) -> None:
 )
 @click.option("--seed", type=int, default=None, help="[default: 0]")
 @click.option(
-    "--lora/--full", default=None, help="LoRA adapters (PEFT) or full fine-tuning. [default: full]"
-)
-@click.option("--lora-r", type=int, default=None)
-@click.option("--lora-alpha", type=int, default=None)
-@click.option("--merge-lora/--keep-adapter", default=None, help="Save LoRA merged (default).")
-@click.option("--max-steps", type=int, default=None, help="Optimizer steps (-1: epochs decide).")
-@click.option("--epochs", "num_train_epochs", type=float, default=None, help="[default: 1]")
-@click.option(
     "--batch-size",
     "per_device_train_batch_size",
     type=int,
     default=None,
     help="Completions per device per step; a multiple of --num-generations. [default: 8]",
-)
-@click.option(
-    "--grad-accum", "gradient_accumulation_steps", type=int, default=None, help="[default: 1]"
 )
 @click.option(
     "--num-generations", type=int, default=None, help="Samples per prompt (the group). [default: 8]"
@@ -254,13 +248,7 @@ def sft_command(config_file, quiet, **options) -> None:
     help="colocate: vLLM in the training process; server: a `trl vllm-serve` process. "
     "[default: colocate]",
 )
-@click.option("--bf16/--fp32", default=None, help="Default: bf16 where the GPU supports it.")
-@click.option("--logging-steps", type=int, default=None, help="[default: 1]")
-@click.option("--save-steps", type=int, default=None, help="Checkpoint interval. [default: 100]")
-@click.option(
-    "--resume", is_flag=True, default=None, help="Continue from the last checkpoint in --out."
-)
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@training_options(save_steps=100, logging_steps=1)
 def rl_command(config_file, quiet, **options) -> None:
     """RL with an execution reward: GRPO (TRL GRPOTrainer) on problems with tests.
 
