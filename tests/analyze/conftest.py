@@ -4,7 +4,6 @@ with the analyze group registered."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,10 @@ import pytest
 from parallel_sft.corpus.export import write_dataset
 from parallel_sft.records import Problem, Reference, Test
 
+from ..backends.conftest import hub_offline  # noqa: F401  (autouse here too)
 from ..conftest import save_tiny_llama
 from ..test_cli import run_main
 from ..train.conftest import PROGRAMS, make_corpus
-
-
-@pytest.fixture(scope="package", autouse=True)
-def hub_offline():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        if "huggingface_hub.constants" in sys.modules:
-            patch.setattr(sys.modules["huggingface_hub.constants"], "HF_HUB_OFFLINE", True)
-        yield
 
 
 @pytest.fixture

@@ -47,3 +47,14 @@ def make_corpus(
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     return make_corpus(tmp_path / "corpus")
+
+
+def one_line_error(monkeypatch, capsys, *args: str) -> str:
+    """Run `psft *args` in this process; it must fail with exit code 1 and a single line."""
+    from ..test_cli import run_main
+
+    code, _, err = run_main(monkeypatch, capsys, *args)
+    assert code == 1 and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]

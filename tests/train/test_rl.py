@@ -21,8 +21,8 @@ from parallel_sft.train.cli import rl_command, rl_run_config
 from parallel_sft.train.rl import RLRunConfig, train_rl
 
 from ..backends.conftest import requires
-from ..test_cli import psft, run_main
-from .conftest import make_corpus
+from ..test_cli import psft
+from .conftest import make_corpus, one_line_error
 
 ANSWERS = [
     "```python\na, b = map(int, input().split())\nprint(a + b)\n```",
@@ -134,11 +134,7 @@ def test_embedded_smollm2_runs_lora_grpo_from_the_cli(tmp_path):
 
 
 def _one_line_error(monkeypatch, capsys, *args) -> str:
-    code, _, err = run_main(monkeypatch, capsys, "train", "rl", "--quiet", *args)
-    assert code == 1 and "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
+    return one_line_error(monkeypatch, capsys, "train", "rl", "--quiet", *args)
 
 
 @pytest.mark.parametrize(

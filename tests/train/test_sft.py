@@ -14,7 +14,7 @@ import pytest
 from parallel_sft.train.sft import SFTRunConfig, train_sft
 
 from ..backends.conftest import requires
-from ..test_cli import run_main
+from .conftest import one_line_error
 
 
 def _reload_and_generate(path) -> str:
@@ -89,11 +89,7 @@ def test_embedded_smollm2_trains_10_lora_steps_from_the_cli(corpus, tmp_path):
 
 
 def _one_line_error(monkeypatch, capsys, *args) -> str:
-    code, _, err = run_main(monkeypatch, capsys, "train", "sft", "--quiet", *args)
-    assert code == 1 and "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
+    return one_line_error(monkeypatch, capsys, "train", "sft", "--quiet", *args)
 
 
 @pytest.mark.parametrize(
