@@ -1,35 +1,18 @@
 """The analysis's per-layer line plots, from analysis.json / compare.json dicts.
 
-Drawn on a bare Agg canvas under matplotlib's default style (no pyplot state, no user
-rc, no display needed), like the corpus's yield plot, and saved without the
-software/date metadata so the same analysis gives the same bytes.
+Drawn with the toolkit's `plots.figure`, so the same analysis gives the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..plots import figure
+
 MEAN_STYLE = {"color": "black", "linewidth": 2.6, "label": "mean over pairs", "zorder": 5}
 CHANCE_STYLE = {"color": "0.45", "linestyle": "--", "linewidth": 1.2}
-
-
-@contextmanager
-def _figure(path: Path, ncols: int, title: str):
-    import matplotlib.style
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    with matplotlib.style.context("default"):
-        fig = Figure(figsize=(5.2 * ncols, 4.4), dpi=100)
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(1, ncols, squeeze=False)[0]
-        yield axes
-        fig.suptitle(title)
-        fig.tight_layout()
-        fig.savefig(path, format="png", metadata={"Software": None})
 
 
 def _layer_axis(ax, n: int, xlabel: str = "layer (0 = embeddings)") -> None:
@@ -47,7 +30,7 @@ def write_retrieval_plot(path: str | Path, analysis: dict[str, Any]) -> Path:
     bold and the chance level (averaged over pairs) dashed."""
     path = Path(path)
     layers = analysis["layers"]
-    with _figure(path, 2, _title(analysis)) as axes:
+    with figure(path, (10.4, 4.4), ncols=2, title=_title(analysis)) as axes:
         for ax, key, name in zip(axes, ("top1", "mrr"), ("top-1 accuracy", "MRR"), strict=True):
             for pair, info in analysis["pairs"].items():
                 values = [m[key] for m in info["layers"]]
@@ -66,7 +49,7 @@ def write_cosine_plot(path: str | Path, analysis: dict[str, Any]) -> Path:
     layer, per PL pair and averaged. Right: their gap per pair, the mean in bold."""
     path = Path(path)
     layers = analysis["layers"]
-    with _figure(path, 2, _title(analysis)) as (left, right):
+    with figure(path, (10.4, 4.4), ncols=2, title=_title(analysis)) as (left, right):
         for i, (pair, info) in enumerate(analysis["pairs"].items()):
             color = f"C{i % 10}"
             left.plot(layers, [m["cos_parallel"] for m in info["layers"]], color=color,
@@ -102,7 +85,7 @@ def write_compare_plot(path: str | Path, comparison: dict[str, Any]) -> Path:
     title = f"{comparison['n_problems']} problems, {', '.join(comparison['langs'])}"
     panels = (("top1", "mean cross-PL top-1"), ("mrr", "mean cross-PL MRR"),
               ("cos_gap", "mean cosine gap (parallel - non-parallel)"))  # fmt: skip
-    with _figure(path, 3, title) as axes:
+    with figure(path, (15.6, 4.4), ncols=3, title=title) as axes:
         for ax, (key, name) in zip(axes, panels, strict=True):
             for run in comparison["runs"]:
                 ax.plot(x_of(run), run[key], linewidth=1.8, marker=".", label=run["label"])

@@ -304,21 +304,13 @@ def render_card(info: CardInfo) -> str:
 
 
 def write_yield_plot(path: str | Path, info: CardInfo) -> Path:
-    """Bar chart of the share of built problems with >= 1 verified program, per PL.
-
-    Drawn on a bare Agg canvas under matplotlib's default style (no pyplot state, no
-    user rc), and saved without the software/date metadata, so it is byte-stable.
-    """
-    import matplotlib.style
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    """Bar chart of the share of built problems with >= 1 verified program, per PL
+    (byte-stable: see `plots.figure`)."""
+    from ..plots import figure
 
     built = _built(info)
     rows = [(r["language"], r.get("problems_verified", 0)) for r in info.funnel]
-    with matplotlib.style.context("default"):
-        fig = Figure(figsize=(6.4, 0.5 * max(len(rows), 1) + 1.4), dpi=100)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
+    with figure(path, (6.4, 0.5 * max(len(rows), 1) + 1.4)) as (ax,):
         labels = [_display(lang) for lang, _ in rows][::-1]
         values = [100 * n / built if built else 0.0 for _, n in rows][::-1]
         counts = [n for _, n in rows][::-1]
@@ -329,10 +321,7 @@ def write_yield_plot(path: str | Path, info: CardInfo) -> Path:
         ax.set_title(f"Yield per PL ({built} problems)")
         if not rows:
             ax.text(0.5, 0.5, "no target languages", ha="center", transform=ax.transAxes)
-        fig.tight_layout()
-        path = Path(path)
-        fig.savefig(path, format="png", metadata={"Software": None})
-    return path
+    return Path(path)
 
 
 def write_card(out_dir: str | Path, info: CardInfo) -> Path:

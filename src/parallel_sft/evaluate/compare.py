@@ -151,35 +151,29 @@ def _cell(value: float | None, base: float | None, is_reference: bool) -> str:
 
 def plot_transfer(c: Comparison, path: Path) -> None:
     """Grouped bars: one group per PL, one bar per run, with the bootstrap interval."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
+
+    from ..plots import figure
 
     x = np.arange(len(c.langs))
     width = 0.8 / len(c.labels)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(c.langs) * max(1, len(c.labels) / 2)), 4))
-    for i, label in enumerate(c.labels):
-        est, low, high = [], [], []
-        for lang in c.langs:
-            s = c.scores[i][lang] or {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}
-            est.append(s["estimate"])
-            low.append(s["estimate"] - s["ci_low"])
-            high.append(s["ci_high"] - s["estimate"])
-        ax.bar(x + (i - (len(c.labels) - 1) / 2) * width, est, width, yerr=[low, high],
-               capsize=2, label=label)  # fmt: skip
-    names = [f"{lang}\n(source)" if lang == c.source_lang else lang for lang in c.langs]
-    ax.set_xticks(x, names)
-    ax.set_ylabel(f"pass@{c.k}")
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize="small")
-    ax.set_title("Zero-shot transfer across PLs")
-    fig.tight_layout()
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
+    size = (max(6.0, 1.2 * len(c.langs) * max(1, len(c.labels) / 2)), 4.0)
+    with figure(path, size) as (ax,):
+        for i, label in enumerate(c.labels):
+            est, low, high = [], [], []
+            for lang in c.langs:
+                s = c.scores[i][lang] or {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}
+                est.append(s["estimate"])
+                low.append(s["estimate"] - s["ci_low"])
+                high.append(s["ci_high"] - s["estimate"])
+            ax.bar(x + (i - (len(c.labels) - 1) / 2) * width, est, width, yerr=[low, high],
+                   capsize=2, label=label)  # fmt: skip
+        names = [f"{lang}\n(source)" if lang == c.source_lang else lang for lang in c.langs]
+        ax.set_xticks(x, names)
+        ax.set_ylabel(f"pass@{c.k}")
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize="small")
+        ax.set_title("Zero-shot transfer across PLs")
 
 
 def write_comparison(c: Comparison, out: str | Path) -> Path:
