@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallel_sft.analyze.programs import row_programs, select_programs
-from parallel_sft.corpus.read import load_corpus
+from parallel_sft.analyze.programs import select_programs
+from parallel_sft.corpus.read import load_corpus, row_programs
 
 from ..backends.conftest import requires
 from ..train.conftest import make_corpus
@@ -139,7 +139,7 @@ def test_pairs_use_the_problems_that_have_both(toy_corpus, tmp_path):
     assert len(select_programs(rows, langs, limit=3).problem_ids) == 3
     row = {"id": "x", "programs": {"c": ["", "int main;"], "go": [], "lua": None},
            "reference": {"language": "python", "code": "print(1)"}}  # fmt: skip
-    assert row_programs(row) == {"c": "int main;", "python": "print(1)"}
+    assert row_programs(row) == {"c": ["int main;"], "python": ["print(1)"]}
 
 
 def test_identical_programs_retrieve_perfectly_at_every_layer(psft, tiny_llama, tmp_path):

@@ -1,10 +1,11 @@
 """Which programs the analysis embeds: one per (problem, PL), from a corpus's `parallel`
 rows.
 
-A problem's program in a PL is its first verified program there; the source program
-(`reference`, usually Python) counts as a program of its own PL, so the source PL can be
-analysed like any target PL. A problem is kept when it has a program in at least two of
-the requested PLs; each PL pair is scored on the problems that have both.
+A problem's program in a PL is the first of `corpus.read.row_programs`: the source
+program (`reference`, usually Python) in its own PL, else the first verified program, so
+the source PL can be analysed like any target PL. A problem is kept when it has a program
+in at least two of the requested PLs; each PL pair is scored on the problems that have
+both.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from ..corpus.read import row_programs
 from ..errors import PsftError
 
 Row = dict[str, Any]
@@ -28,20 +30,6 @@ class Selection:
     problem_ids: list[str]
     code: dict[str, dict[str, str]]
     pairs: dict[tuple[str, str], list[str]]
-
-
-def row_programs(row: Row) -> dict[str, str]:
-    """PL -> the row's first non-blank program in it, the reference included (a PL's own
-    verified programs come first)."""
-    found: dict[str, str] = {}
-    for lang, progs in (row.get("programs") or {}).items():
-        first = next((code for code in progs or [] if code and code.strip()), None)
-        if first is not None:
-            found[lang] = first
-    ref = row.get("reference") or {}
-    if ref.get("language") and (ref.get("code") or "").strip() and ref["language"] not in found:
-        found[ref["language"]] = ref["code"]
-    return found
 
 
 def parse_langs(langs: str | Sequence[str]) -> list[str]:
@@ -67,7 +55,10 @@ def select_programs(
     among fewer than 2 candidates means nothing). `limit` keeps the first N qualifying
     problems.
     """
-    per_row = [(row["id"], row_programs(row)) for row in rows]
+    # The first program of each PL: the source program in its own PL, else a verified one.
+    per_row = [
+        (row["id"], {lang: codes[0] for lang, codes in row_programs(row).items()}) for row in rows
+    ]
     available = sorted({lang for _, found in per_row for lang in found})
     missing = [lang for lang in langs if lang not in available]
     if missing:

@@ -47,6 +47,20 @@ def load_corpus(path_or_id: str) -> tuple[list[Row], list[Row]]:
     return train, test
 
 
+def row_programs(row: Row) -> dict[str, list[str]]:
+    """A `parallel` row's programs by PL: the source program (`reference`) first in its
+    PL, then the verified ones; blank programs left out."""
+    found: dict[str, list[str]] = {}
+    ref = row.get("reference") or {}
+    if ref.get("language") and (ref.get("code") or "").strip():
+        found[ref["language"]] = [ref["code"]]
+    for lang, codes in (row.get("programs") or {}).items():
+        kept = [code for code in codes or [] if code and code.strip()]
+        if kept:
+            found.setdefault(lang, []).extend(kept)
+    return found
+
+
 def load_problem_set(
     source: str,
     *,

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..corpus.read import row_programs
 from ..errors import PsftError
 from ..languages import get_language
 from ..prompts import (
@@ -134,13 +135,7 @@ def corpus_problems(rows: Sequence[dict[str, Any]], langs: Sequence[str]) -> lis
     """`parallel` config rows -> problems with their programs in `langs` (reference too)."""
     out = []
     for row in rows:
-        programs: dict[str, list[str]] = {}
-        ref = row.get("reference") or {}
-        if ref.get("code") and ref.get("language") in langs:
-            programs[ref["language"]] = [ref["code"]]
-        for lang, codes in (row.get("programs") or {}).items():
-            if lang in langs and codes:
-                programs.setdefault(lang, []).extend(codes)
+        programs = {lang: codes for lang, codes in row_programs(row).items() if lang in langs}
         if programs:
             out.append(CorpusProblem(row["id"], row["statement"], programs))
     return out

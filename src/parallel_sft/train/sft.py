@@ -76,6 +76,7 @@ def prepare_dataset(config: SFTRunConfig):  # -> (datasets.Dataset, Manifest)
     """The mixture as a prompt-completion `datasets.Dataset`, and its manifest."""
     import datasets
 
+    from ..corpus.read import row_programs
     from ..languages import parse_languages
     from .data import load_corpus, load_extra
 
@@ -89,10 +90,7 @@ def prepare_dataset(config: SFTRunConfig):  # -> (datasets.Dataset, Manifest)
     if config.preset is not None:
         preset_spec(config.preset)  # an unknown preset fails even with --mixture
     train_rows, test_rows = load_corpus(config.corpus)
-    available = sorted(
-        {r["reference"]["language"] for r in train_rows if r.get("reference")}
-        | {lang for r in train_rows for lang, codes in (r.get("programs") or {}).items() if codes}
-    )
+    available = sorted({lang for row in train_rows for lang in row_programs(row)})
     langs = (
         [lang.name for lang in parse_languages(",".join(config.langs))]
         if config.langs
