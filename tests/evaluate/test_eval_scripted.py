@@ -30,9 +30,11 @@ def script(problems, answers: dict[tuple[str, str], list[str]]) -> list[dict]:
     """Entries answering `Solve ... in <PL>` for one problem; anything else (average in C)
     gets the stub's refusal, which holds no code."""
     statements = {p.id: p.statement.splitlines()[0] for p in problems}
-    display = {"python": "Python 3", "c": "C"}
     return [
-        {"match": [f"problem in {display[lang]}.", statements[pid]], "responses": responses}
+        {
+            "match": [f"problem in {get_language(lang).display}.", statements[pid]],
+            "responses": responses,
+        }
         for (pid, lang), responses in answers.items()
     ]
 

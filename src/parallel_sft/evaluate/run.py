@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def run_eval(
 ) -> dict[str, Any]:
     """Generate, judge and score; returns the summary (also in summary.json)."""
     check_ks(config.ks, config.n)
-    langs = [lang.name for lang in parse_languages(",".join(config.langs))]
+    targets = parse_languages(",".join(config.langs))
     problems = load_problem_set(
         config.problems, split=config.split, limit=config.limit, corpus_split="test"
     )
@@ -107,8 +108,7 @@ def run_eval(
     claim_run_dir(out, config, overwrite=overwrite)
     state = out / STATE
 
-    requests = [Request(p, lang, render_solve(p, lang)) for p in problems for lang in
-                parse_languages(langs)]  # fmt: skip
+    requests = [Request(p, lang, render_solve(p, lang)) for p in problems for lang in targets]
     params = SamplingParams(
         n=config.n, temperature=config.temperature, top_p=config.top_p,
         max_tokens=config.max_tokens, seed=config.seed,
@@ -150,6 +150,7 @@ def run_eval(
         "completions_generated": stats.completions_generated,
         "completions_cached": stats.completions_cached, "verdicts_reused": reused,
     }  # fmt: skip
+    langs = [lang.name for lang in targets]
     summary = score_samples(rows, config.ks, langs=langs, run=run, seed=config.seed)
     write_results(out, summary)
     return summary
@@ -169,7 +170,5 @@ def _first_infra(verdicts) -> str:
 
 def _source_lang(problems) -> str | None:
     """The problems' reference PL (the one RL trained in, in the paper's setting)."""
-    from collections import Counter
-
     langs = Counter(p.reference.language for p in problems if p.reference)
     return langs.most_common(1)[0][0] if langs else None
