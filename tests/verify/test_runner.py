@@ -1,8 +1,11 @@
+import signal
 from dataclasses import replace
 
 from parallel_sft.languages import LANGUAGES
 from parallel_sft.records import Status
-from parallel_sft.verify.runner import VerifyConfig, verify_program
+from parallel_sft.verify.limits import Limits
+from parallel_sft.verify.runner import VerifyConfig, judge, verify_program
+from parallel_sft.verify.sandbox import Execution
 
 from ..conftest import make_problem
 
@@ -58,6 +61,28 @@ def test_time_limit_uses_cpu_time_and_the_language_factor(sandbox):
     assert verify_program(
         ok_code, slow, make_problem(("", "1"), time_limit_s=0.5), sandbox=sandbox
     ).ok
+
+
+def test_death_by_sigxcpu_is_time_limit_whatever_the_cgroup_counted():
+    """The kernel sends SIGXCPU only past RLIMIT_CPU, itself past the limit; its count is
+    tick-sampled and may exceed the cgroup's, so the exit status decides, not the count."""
+    limits = Limits().for_run(PY)
+    killed = Execution(
+        started=True,
+        exit_code=128 + signal.SIGXCPU,
+        timed_out=False,
+        cpu_s=limits.cpu_s * 0.9,
+        wall_s=limits.cpu_s * 2,
+        peak_memory_mb=10.0,
+        oom_killed=False,
+        output_limited=False,
+        stdout=b"",
+        stderr=b"",
+    )
+    status, detail = judge(killed, "7", PY, limits)
+    assert status is Status.TIME_LIMIT and "SIGXCPU" in detail
+    status, _ = judge(replace(killed, exit_code=128 + signal.SIGSEGV), "7", PY, limits)
+    assert status is Status.RUNTIME_ERROR
 
 
 def test_runtime_error_and_memory_marker(sandbox):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from parallel_sft.errors import SandboxUnavailableError
 from parallel_sft.languages import LANGUAGES
 from parallel_sft.records import Status
 from parallel_sft.verify import sandbox as sandbox_module
-from parallel_sft.verify.limits import Limits
+from parallel_sft.verify.limits import Limits, cpu_rlimit
 from parallel_sft.verify.runner import verify_program
 from parallel_sft.verify.sandbox import Sandbox
 
@@ -111,6 +113,21 @@ def test_cpu_time_is_measured(sandbox, tmp_path):
     result = _run(sandbox, tmp_path, "x = 0\nfor i in range(3 * 10**7): x += i")
     assert result.exit_code == 0
     assert result.cpu_s is not None and 0.3 < result.cpu_s < result.wall_s + 0.5
+
+
+def test_a_spinning_tree_is_stopped_at_its_cpu_limit_by_the_cgroup_count(sandbox, tmp_path):
+    """RLIMIT_CPU is checked against tick-sampled time, which on a busy virtual machine runs
+    ahead of the cgroup's exact count (CI once saw a SIGXCPU death measured under the
+    limit). So the sandbox stops the run from the count itself, and the rlimit sits well
+    clear of it: the run ends by our SIGKILL just past the limit, never by SIGXCPU."""
+    box = tmp_path / "box"
+    box.mkdir()
+    limits = replace(Limits(time_s=1.0).for_run(LANGUAGES["python"]), cpu_s=0.6)
+    spin = ["python3", "-c", "while True: pass"]
+    result = sandbox.execute(spin, box=box, scratch=tmp_path / "io", limits=limits)
+    assert not result.timed_out
+    assert result.exit_code == 128 + signal.SIGKILL, result.stderr
+    assert 0.6 < result.cpu_s < cpu_rlimit(0.6) < cpu_rlimit(0.6, backstop=True)
 
 
 def test_missing_bubblewrap_is_a_clear_error(monkeypatch):

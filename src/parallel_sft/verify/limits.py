@@ -2,8 +2,9 @@
 
 How a limit becomes a number for one program run (see `Limits.for_run`):
 - CPU time per test = `time_s` x the PL's `time_factor`. A run that uses more is
-  TIME_LIMIT; RLIMIT_CPU kills it one second later. CPU time comes from the run's cgroup,
-  so a busy machine does not turn a correct program into a TIME_LIMIT.
+  TIME_LIMIT. CPU time comes from the run's cgroup, so a busy machine does not turn a
+  correct program into a TIME_LIMIT; the sandbox stops the run as soon as that count passes
+  the limit. Without a cgroup, RLIMIT_CPU kills it one second later.
 - Wall clock per test = CPU limit x `wall_factor` + `wall_extra_s`: this catches programs
   that sleep or block, and it kills the whole process tree.
 - Memory = `memory_mb` + the PL's `memory_overhead_mb` (JVM metaspace and friends), held by
@@ -73,7 +74,9 @@ class Limits:
         )
 
 
-def cpu_rlimit(cpu_s: float) -> int:
-    """RLIMIT_CPU in whole seconds, one past the limit: the verdict uses measured CPU time,
-    the rlimit only stops a runaway."""
-    return math.ceil(cpu_s) + 1
+def cpu_rlimit(cpu_s: float, *, backstop: bool = False) -> int:
+    """RLIMIT_CPU in whole seconds. Without a cgroup it is what stops a runaway: one second
+    past the limit. With one, the sandbox stops the run at the limit from the cgroup's exact
+    count, and the rlimit is only a backstop, set well clear of the tick-sampled time the
+    kernel checks it against (see sandbox._wait)."""
+    return math.ceil(cpu_s * 2 if backstop else cpu_s) + 1

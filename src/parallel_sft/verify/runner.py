@@ -3,14 +3,15 @@
 `verify_program` is the parent-side driver; everything it starts goes through
 `Sandbox.execute`. The verdict order for one run: the sandbox failed (INFRA_ERROR), the
 output cap was hit (OUTPUT_LIMIT), memory ran out (MEMORY_LIMIT: cgroup OOM kill, or the
-runtime's own out-of-memory message), time ran out (TIME_LIMIT: CPU time over the limit or
-the wall clock), the exit status was not zero (RUNTIME_ERROR), the output differs
-(WRONG_ANSWER).
+runtime's own out-of-memory message), time ran out (TIME_LIMIT: CPU time over the limit,
+the wall clock, or RLIMIT_CPU's SIGXCPU), the exit status was not zero (RUNTIME_ERROR),
+the output differs (WRONG_ANSWER).
 """
 
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,6 +175,8 @@ def judge(
     cpu = result.cpu_s if result.cpu_s is not None else result.wall_s
     if cpu > limits.cpu_s:
         return Status.TIME_LIMIT, f"{cpu:.2f} s CPU, limit {limits.cpu_s:.2f} s"
+    if result.exit_code == 128 + signal.SIGXCPU:  # RLIMIT_CPU fired: only past the limit
+        return Status.TIME_LIMIT, f"killed by SIGXCPU at {cpu:.2f} s CPU counted"
     if result.exit_code != 0:
         return Status.RUNTIME_ERROR, f"exit code {result.exit_code}: {stderr}"
     ok, why = compare(expected, result.stdout.decode("utf-8", "replace"), exact=exact)

@@ -140,13 +140,17 @@ class Sandbox:
                     )
                 except (OSError, subprocess.SubprocessError) as err:
                     return _not_started(f"cannot start {cmd[0]}: {err}")
-                status, timed_out = _wait(proc, limits.wall_s, cgroup)
+                status, stopped = _wait(proc, limits, cgroup)
+                timed_out = stopped == "wall"
                 wall = time.monotonic() - start
             exit_code = os.waitstatus_to_exitcode(status)
             if exit_code < 0:  # bare mode: killed by a signal; use bwrap's convention
                 exit_code = 128 - exit_code
-            # bwrap reports "exit-code" only once the program ran; a setup failure has none.
-            started = not self.isolate or timed_out or b"exit-code" in status_path.read_bytes()
+            # bwrap reports "exit-code" only once the program ran; a setup failure has none,
+            # and neither has a tree we stopped.
+            started = (
+                not self.isolate or stopped is not None or b"exit-code" in status_path.read_bytes()
+            )
             stdout_size = (scratch / "stdout").stat().st_size
             return Execution(
                 started=started,
@@ -224,7 +228,7 @@ class _ChildSetup:
 
     def __call__(self) -> None:
         lim = self.limits
-        cpu = cpu_rlimit(lim.cpu_s)
+        cpu = cpu_rlimit(lim.cpu_s, backstop=self.cgroup is not None)
         _setrlimit(resource.RLIMIT_CPU, cpu, cpu + 1)
         _setrlimit(resource.RLIMIT_FSIZE, lim.file_bytes, lim.file_bytes)
         _setrlimit(resource.RLIMIT_NOFILE, lim.open_files, lim.open_files)
@@ -250,16 +254,27 @@ def _setrlimit(which: int, soft: int, hard: int) -> None:
         resource.setrlimit(which, (min(soft, resource.getrlimit(which)[1]),) * 2)
 
 
-def _wait(proc: subprocess.Popen, wall_s: float, cgroup: Cgroup | None) -> tuple[int, bool]:
-    """Wait for `proc`, killing its whole tree at the deadline. Returns (status, timed_out)."""
-    deadline = time.monotonic() + wall_s
-    delay, timed_out = 0.0005, False
+def _wait(
+    proc: subprocess.Popen, limits: RunLimits, cgroup: Cgroup | None
+) -> tuple[int, str | None]:
+    """Wait for `proc`, killing its whole tree at the wall-clock deadline or, where a cgroup
+    counts it, as soon as the tree's CPU time passes the limit. Returns the wait status and
+    what stopped the run: "wall", "cpu", or None when it ended by itself.
+
+    The CPU check is ours rather than RLIMIT_CPU's because the kernel checks that rlimit
+    against tick-sampled time, which on a busy (virtual) machine runs ahead of the cgroup's
+    exact count: a run could die of SIGXCPU with its measured time under the limit."""
+    deadline = time.monotonic() + limits.wall_s
+    delay, stopped = 0.0005, None
     # WNOWAIT leaves the exited leader a zombie: its pid, and so its process group id, stay
     # taken until we reap it below. Reaping first would let another run's process take the
     # pid (pid_max is often 32768, and JVM threads use pids too) and die by our killpg.
     while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
         if time.monotonic() >= deadline:
-            timed_out = True
+            stopped = "wall"
+            break
+        if cgroup is not None and (cgroup.cpu_seconds() or 0.0) > limits.cpu_s:
+            stopped = "cpu"  # the verdict reads the same count: TIME_LIMIT
             break
         time.sleep(delay)
         delay = min(delay * 2, 0.02)
@@ -267,7 +282,7 @@ def _wait(proc: subprocess.Popen, wall_s: float, cgroup: Cgroup | None) -> tuple
     _kill_tree(proc.pid, cgroup)
     _, status = os.waitpid(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
-    return status, timed_out
+    return status, stopped
 
 
 def _kill_tree(pgid: int, cgroup: Cgroup | None) -> None:
