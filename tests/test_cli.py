@@ -65,6 +65,33 @@ def test_verify_references_writes_every_format(problems_file, tmp_path):
     assert not Path(str(tmp_path / "v.jsonl") + ".partial.jsonl").exists()
 
 
+def test_verify_takes_every_source_corpus_build_takes(tmp_path):
+    """A source by name (the bundled sample), and a file in another schema through
+    --columns, with its untested row skipped and counted."""
+    out = tmp_path / "named.jsonl"
+    proc = psft("verify", "--problems", "sample", "--limit", "2", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    rows = [row for _, row in read_rows(out)]
+    assert len(rows) == 2 and {r["status"] for r in rows} == {"OK"}
+
+    theirs = tmp_path / "contest.jsonl"
+    theirs.write_text(
+        json.dumps({"question": "Print a+b.", "solution": "print(sum(map(int, input().split())))",
+                    "inputs": ["1 2\n", "5 5\n"], "outputs": ["3\n", "10\n"]}) + "\n"
+        + json.dumps({"question": "untested", "solution": "print(1)", "inputs": [], "outputs": []})
+        + "\n"
+    )  # fmt: skip
+    columns = "statement=question,reference=solution,inputs=inputs,outputs=outputs"
+    out = tmp_path / "theirs.jsonl"
+    proc = psft(
+        "verify", "--problems", str(theirs), "--columns", columns, "--out", str(out), "--quiet"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "source rows skipped: 1 no_tests" in proc.stderr
+    (row,) = [row for _, row in read_rows(out)]
+    assert (row["problem_id"], row["status"], row["tests_passed"]) == ("contest/0", "OK", 2)
+
+
 def test_problems_load_from_parquet_and_saved_dataset(problems_file, tmp_path):
     rows = [row for _, row in read_rows(problems_file)]
     for path in (tmp_path / "p.parquet", tmp_path / "p_saved"):
@@ -130,7 +157,7 @@ def test_malformed_jsonl_names_the_line(problems_file, tmp_path):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["--problems", "/no/such.jsonl"], "no such file or directory"),
+        (["--problems", "/no/such.jsonl"], "not a known dataset nor an existing path"),
         (["--problems", "pyproject.toml"], "unknown format"),
     ],
 )

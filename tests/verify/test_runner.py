@@ -107,3 +107,29 @@ def test_syntax_rejected_candidates_are_never_executed():
     assert [v.status for v in verdicts] == [Status.SYNTAX_ERROR, Status.SYNTAX_ERROR, Status.OK]
     assert verdicts[0].detail == "ERROR at 1:3" and verdicts[0].compile_ms == 0
     assert verdicts[0].run_ms == 0 and verdicts[1].detail == "no program"
+
+
+NUMPY_SUM = """import sys
+import numpy as np
+
+values = np.array(sys.stdin.read().split(), dtype=np.int64)
+print(int(values[1:].sum()))
+"""
+
+
+def test_python_programs_may_use_numpy_as_judges_offer_it(sandbox):
+    assert "numpy" in PY.libraries and PY.find_toolchain() is not None
+    problem = make_problem(("3 1 2 3\n", "6\n"), ("2 1000000000000 5\n", "1000000000005\n"))
+    verdict = verify_program(NUMPY_SUM, PY, problem, sandbox=sandbox)
+    assert verdict.status is Status.OK, verdict.detail
+    assert verdict.tests_passed == 2
+
+
+def test_a_runtime_without_its_libraries_counts_as_not_installed():
+    from parallel_sft.languages import base
+
+    broken = replace(PY, runtime_check=("python3", "-c", "import no_such_module_psft"))
+    assert broken.find_toolchain() is None
+    assert PY.find_toolchain() is not None
+    assert "python3-numpy" in PY.debian_packages
+    assert base._runtime_ok(("python3", "-c", "import numpy"))

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from ..option_groups import option_group
+
 _BACKEND = [
     click.option(
         "--backend",
@@ -37,20 +39,14 @@ _SAMPLING = [
 ]
 
 
-def _apply(decorators: list[Callable], f: Callable) -> Callable:
-    for decorator in reversed(decorators):
-        f = decorator(f)
-    return f
-
-
 def backend_options(f: Callable) -> Callable:
     """--backend, --model, --base-url, --concurrency, --timeout, --batch-size."""
-    return _apply(_BACKEND, f)
+    return option_group(_BACKEND)(f)
 
 
 def sampling_options(f: Callable) -> Callable:
     """--n, --temperature, --top-p, --max-tokens, --seed."""
-    return _apply(_SAMPLING, f)
+    return option_group(_SAMPLING)(f)
 
 
 def backend_kwargs(

@@ -7,6 +7,8 @@ import time
 import click
 
 from ..backends.options import backend_kwargs, backend_options, sampling_options
+from ..sources.options import parse_columns, source_options
+from ..verify.options import sanitize_option
 
 
 @click.group("corpus")
@@ -14,40 +16,8 @@ def corpus_group() -> None:
     """Build, inspect and publish parallel-program corpora."""
 
 
-def _columns(value: str | None) -> tuple[tuple[str, str], ...]:
-    if not value:
-        return ()
-    pairs = []
-    for item in value.split(","):
-        ours, sep, theirs = item.partition("=")
-        if not sep or not ours.strip() or not theirs.strip():
-            raise click.BadParameter(f"{item!r} is not FIELD=COLUMN", param_hint="--columns")
-        pairs.append((ours.strip(), theirs.strip()))
-    return tuple(pairs)
-
-
 @corpus_group.command("build")
-@click.option(
-    "--source",
-    default="sample",
-    show_default=True,
-    help="Where problems come from: sample (bundled, offline), code_contests, taco, apps, "
-    "codeforces (Hub ids work too), or a local JSONL / parquet / saved-dataset path.",
-)
-@click.option("--split", default="train", show_default=True, help="The source's split.")
-@click.option(
-    "--source-lang",
-    default="python",
-    show_default=True,
-    help="PL of the reference solutions to translate from.",
-)
-@click.option(
-    "--columns",
-    default=None,
-    help="Local sources: our field=their column, comma-separated "
-    "(e.g. statement=question,reference=solution).",
-)
-@click.option("--limit", type=int, default=None, help="Only the first K usable problems.")
+@source_options("--source", "source", default="sample", what="Where problems come from")
 @click.option("--langs", required=True, help="Target PLs, comma-separated: cpp,go,rust")
 @backend_options
 @sampling_options
@@ -112,6 +82,7 @@ def _columns(value: str | None) -> tuple[tuple[str, str], ...]:
 )
 @click.option("--shard-size", type=int, default=128, show_default=True, help="Requests a shard.")
 @click.option("--workers", type=int, default=None, help="Sandbox workers (default: all cores).")
+@sanitize_option()
 @click.option("--quiet", is_flag=True, help="No progress bars or shard log.")
 def build_command(
     source,
@@ -139,6 +110,7 @@ def build_command(
     overwrite,
     shard_size,
     workers,
+    sanitize,
     base_url,
     concurrency,
     timeout_s,
@@ -165,6 +137,7 @@ def build_command(
     from rich.console import Console
 
     from ..languages import parse_languages
+    from ..verify.runner import VerifyConfig
     from .build import build_corpus
     from .config import BuildConfig
     from .stats import funnel_table
@@ -179,7 +152,7 @@ def build_command(
         source=source,
         split=split,
         source_lang=source_lang,
-        columns=_columns(columns),
+        columns=parse_columns(columns),
         limit=limit,
         backend=backend,
         model=model,
@@ -197,6 +170,7 @@ def build_command(
         decontaminate_against=decontaminate_against,
         ngram=ngram,
         shard_size=shard_size,
+        verify=VerifyConfig(sanitize=sanitize),
     )
     options = backend_kwargs(backend, base_url, concurrency, timeout_s, batch_size)
     console = Console(stderr=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from ..backends.options import backend_kwargs, backend_options, sampling_options
+from ..verify.options import sanitize_option
 
 DEFAULT_KS = (1, 5, 10)
 
@@ -44,6 +45,7 @@ def _ks(spec: str | None, n: int) -> tuple[int, ...]:
 )
 @click.option("--out", default="runs/eval", show_default=True, help="The run directory.")
 @click.option("--overwrite", is_flag=True, help="Replace another run in --out (caches stay).")
+@sanitize_option()
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.pass_context
 def eval_group(ctx: click.Context, **options) -> None:
@@ -76,6 +78,7 @@ def eval_group(ctx: click.Context, **options) -> None:
         backend=options["backend"], model=options["model"], n=n,
         ks=_ks(options["k_spec"], n), temperature=options["temperature"],
         top_p=options["top_p"], max_tokens=options["max_tokens"], seed=options["seed"],
+        sanitize=options["sanitize"],
     )  # fmt: skip
     kwargs = backend_kwargs(
         options["backend"], options["base_url"], options["concurrency"], options["timeout_s"],

@@ -55,11 +55,12 @@ class EvalConfig:
     top_p: float = 0.95
     max_tokens: int = 1024
     seed: int = 0
+    sanitize: bool = True  # VerifyConfig.sanitize: C/C++ passes checked under sanitizers
 
     def identity(self) -> dict[str, Any]:
         """What makes two runs the same run: langs, n and k may grow within one."""
         keep = ("problems", "split", "limit", "backend", "model", "temperature", "top_p",
-                "max_tokens", "seed")  # fmt: skip
+                "max_tokens", "seed", "sanitize")  # fmt: skip
         return {**{k: getattr(self, k) for k in keep}, "prompt": SOLVE_VERSION}
 
 
@@ -124,7 +125,10 @@ def run_eval(
     by_id = {p.id: p for p in problems}
     items = [(c, by_id[c.problem_id]) for c in candidates]
     verdicts, reused = verify_cached(
-        items, VerifyConfig(), VerdictCache(state / "verdicts.jsonl"), progress=progress
+        items,
+        VerifyConfig(sanitize=config.sanitize),
+        VerdictCache(state / "verdicts.jsonl"),
+        progress=progress,
     )
     infra = sum(v.status is Status.INFRA_ERROR for v in verdicts)
     if infra:

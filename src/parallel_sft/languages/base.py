@@ -13,12 +13,15 @@ needs more than its bin dir (rustup's proxies) overrides `find_toolchain`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from .entry import EntryPoint
 
 # Where the sandbox looks for executables first. The user's PATH comes after, so that a
 # toolchain installed in an unusual place still works (it is bind-mounted read-only).
@@ -32,6 +35,35 @@ class Toolchain:
 
     bin_dirs: tuple[str, ...] = ()  # prepended to the sandbox PATH
     ro_paths: tuple[str, ...] = ()  # extra read-only bind mounts
+
+
+@dataclass(frozen=True)
+class Sanitizer:
+    """An instrumented build of a compiled PL, for a second pass over programs that passed.
+
+    Undefined behaviour often prints the right answer by luck (an uninitialised variable
+    that happens to be 0, a write past an array that corrupts nothing visible), so the
+    runner builds a program that passed once more with this `compile` command and runs
+    every test again (see verify/runner.py). Instrumented code is slower and bigger:
+    `time_factor` multiplies the PL's CPU limit, `memory_factor` the problem's memory
+    limit, and `memory_overhead_mb` (shadow memory, the runtime's own tables) comes on top.
+    The runtimes reserve terabytes of address space, so the variant never gets RLIMIT_AS:
+    the cgroup holds memory, or the runtime's own RSS limit (from `env`) where there is none.
+    """
+
+    compile: tuple[str, ...]  # argv template, like `Language.compile`
+    # first_report(stderr) -> the sanitizer's first report in one line, or None (no report:
+    # the program failed on its own).
+    first_report: Callable[[str], str | None]
+    env: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    time_factor: float = 1.0
+    memory_factor: float = 1.0
+    memory_overhead_mb: int = 0
+    # stderr fragments that mean the instrumented program ran out of memory (-> MEMORY_LIMIT).
+    oom_markers: tuple[str, ...] = ()
+    # Output fragments that mean the sanitizer itself failed (a runtime library missing, no
+    # room for its shadow memory): the machine's fault, never the program's (-> INFRA_ERROR).
+    infra_markers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,11 @@ class Language:
     # Runtimes with a large fixed footprint (the JVM) get this on top of the memory limit.
     memory_overhead_mb: int = 0
     env: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # Third-party libraries the runtime offers programs (Python's numpy), and a command
+    # that succeeds only when they are installed: without them the toolchain counts as
+    # missing, so a program is never failed for an import the judge should have offered.
+    libraries: tuple[str, ...] = ()
+    runtime_check: tuple[str, ...] | None = None
     # Read-only paths the toolchain needs beyond /usr and /etc (e.g. GHC's package db).
     sandbox_paths: tuple[str, ...] = ()
     # False for runtimes that reserve address space up front (JVM, Go, V8, GHC, BEAM):
@@ -64,6 +101,8 @@ class Language:
     rlimit_as: bool = True
     # stderr fragments that mean the runtime ran out of memory (-> MEMORY_LIMIT).
     oom_markers: tuple[str, ...] = ()
+    # The instrumented build that checks programs once they pass (C, C++); see `sanitized`.
+    sanitizer: Sanitizer | None = None
     # stderr lines starting with these are the toolchain's chatter, left out of verdicts.
     stderr_noise: tuple[str, ...] = ()
     # Syntax facts the tree-sitter layer (verify/syntax.py) needs beyond the grammar:
@@ -84,6 +123,31 @@ class Language:
         """Extra values for the command templates, computed on the host."""
         return {}
 
+    def sanitized(self) -> Language | None:
+        """This PL built with its `sanitizer`: the same run command, the instrumented compile
+        command, relaxed limits (the memory factor is the runner's to apply: it scales the
+        problem's limit, not the PL's), no RLIMIT_AS. None where the PL has no sanitizer."""
+        san = self.sanitizer
+        if san is None:
+            return None
+        return replace(
+            self,
+            compile=san.compile,
+            env={**self.env, **san.env},
+            time_factor=self.time_factor * san.time_factor,
+            memory_overhead_mb=self.memory_overhead_mb + san.memory_overhead_mb,
+            rlimit_as=False,
+            oom_markers=self.oom_markers + san.oom_markers,
+            sanitizer=None,
+        )
+
+    def entry_point(self, code: str) -> EntryPoint:
+        """Where `code` starts: its file name, run target and any per-program placeholders
+        (see entry.py). The default is the conventional layout; languages whose programs
+        name their entry point (Java's class, Haskell's module) read it from the text.
+        Raises EntryPointError when the program has none, or several."""
+        return EntryPoint(self.source_file)
+
     def find_toolchain(self) -> Toolchain | None:
         """Locate the executables; None when any is missing."""
         bin_dirs: list[str] = []
@@ -94,6 +158,8 @@ class Language:
             directory = os.path.dirname(path)
             if not path.startswith(_SYSTEM_PREFIXES) and directory not in bin_dirs:
                 bin_dirs.append(directory)
+        if self.runtime_check and not _runtime_ok(self.runtime_check):
+            return None
         return Toolchain(bin_dirs=tuple(bin_dirs), ro_paths=tuple(bin_dirs))
 
     def version(self) -> str | None:
@@ -108,6 +174,20 @@ class Language:
             parts.append("npm install -g " + " ".join(self.npm_packages))
         how = " && ".join(parts) or "install it"
         return f"run `scripts/install-toolchains.sh {self.name}` (or: {how})"
+
+
+@functools.cache
+def _runtime_ok(argv: tuple[str, ...]) -> bool:
+    """Whether the runtime's check command succeeds (once per process: it starts an
+    interpreter). Trusted code only: the toolchain importing its own libraries."""
+    exe = _which(argv[0])
+    if exe is None:
+        return False
+    try:
+        done = subprocess.run([exe, *argv[1:]], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def _which(tool: str) -> str | None:

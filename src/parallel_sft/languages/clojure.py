@@ -4,12 +4,44 @@ The launcher takes no JVM flags, so heap and stack go in JAVA_TOOL_OPTIONS (the 
 notes "Picked up JAVA_TOOL_OPTIONS" on stderr, which is harmless). There is no syntax
 check short of loading the file, so there is no compile step; JVM plus Clojure start-up
 is the slowest of all the PLs here, hence the largest time factor.
+
+A namespace (`(ns foo.core (:gen-class))`) changes nothing for a script, but a program in
+the `lein run` shape defines `-main` and never calls it: run as a script it would do
+nothing. Such a program is loaded and its `-main` called (``-i main.clj -e``).
 """
 
+from dataclasses import dataclass
+
 from .base import Language
+from .entry import EntryPoint, kids, parse, text
 from .java import JVM_NOISE, JVM_OOM
 
-LANGUAGE = Language(
+
+@dataclass(frozen=True)
+class Clojure(Language):
+    def entry_point(self, code: str) -> EntryPoint:
+        root = parse(code, self.grammar)
+        if root is None or root.has_error:
+            return super().entry_point(code)
+        namespace, defines, calls = "user", False, False
+        for form in kids(root, "list_lit"):
+            items = [c for c in form.children if c.type not in ("(", ")")]
+            head, name = (
+                text(i) if i.type == "sym_lit" else None for i in [*items, root, root][:2]
+            )
+            if head == "ns" and name:
+                namespace = name
+            elif head in ("defn", "defn-") and name == "-main":
+                defines = True
+            else:  # `(-main)`, `(apply -main *command-line-args*)`, ...
+                calls = calls or "-main" in text(form)
+        if not defines or calls:
+            return super().entry_point(code)
+        call = f"(do ({namespace}/-main) nil)"  # -e prints a non-nil result
+        return EntryPoint(self.source_file, run=("clojure", "-i", "{src}", "-e", call))
+
+
+LANGUAGE = Clojure(
     name="clojure",
     display="Clojure",
     aliases=("clj", "cljs"),

@@ -1,6 +1,7 @@
-"""C++, compiled with g++ as GNU C++20 with optimisation."""
+"""C++, compiled with g++ as GNU C++20 with optimisation; sanitized like C (see c.py)."""
 
 from .base import Language
+from .c import gcc_sanitizer
 
 LANGUAGE = Language(
     name="cpp",
@@ -8,6 +9,7 @@ LANGUAGE = Language(
     aliases=("c++", "cxx", "cc", "g++", "cpp17", "cpp20"),
     source_file="main.cpp",
     compile=("g++", "-O2", "-std=gnu++20", "-pipe", "-o", "main", "{src}"),
+    sanitizer=gcc_sanitizer("g++", "-std=gnu++20"),
     run=("./main",),
     tools=("g++",),
     debian_packages=("g++",),

@@ -3,11 +3,60 @@
 There is no separate compiler step for a script; the check parses the file with
 ``Code.string_to_quoted!`` so that syntax errors are COMPILE_ERROR, not RUNTIME_ERROR.
 BEAM start-up costs about half a second, hence the time factor.
+
+AtCoder's judge, the main source of human-written Elixir, runs `Main.main()`: its
+solutions define a module with a `main/0` and never call it. A program that is only
+module definitions, one of which defines `main/0`, is therefore loaded and that function
+called (``elixir -r main.exs -e Module.main()``); a script with top-level code runs as is.
 """
 
-from .base import Language
+from dataclasses import dataclass
 
-LANGUAGE = Language(
+from .base import Language
+from .entry import EntryPoint, choose, first, kids, parse, text
+
+_DIRECTIVES = frozenset({"defmodule", "import", "alias", "require", "use"})
+
+
+@dataclass(frozen=True)
+class Elixir(Language):
+    def entry_point(self, code: str) -> EntryPoint:
+        root = parse(code, self.grammar)
+        if root is None or root.has_error:
+            return super().entry_point(code)
+        forms = [n for n in root.children if n.type != "comment"]
+        if not forms or any(_head(f) not in _DIRECTIVES for f in forms):
+            return super().entry_point(code)  # top-level code: a script
+        mains = [
+            text(first(first(f, "arguments"), "alias"))
+            for f in forms
+            if _head(f) == "defmodule" and _defines_main(f)
+        ]
+        if not mains:
+            return super().entry_point(code)  # nothing to call: runs (and fails) as is
+        main = choose(mains, what="`def main` with no arguments", kind="module")
+        return EntryPoint(self.source_file, run=("elixir", "-r", "{src}", "-e", f"{main}.main()"))
+
+
+def _head(node) -> str | None:
+    """The called name of a call node (`defmodule`, `def`), None for anything else."""
+    return text(first(node, "identifier")) if node.type == "call" else None
+
+
+def _defines_main(module) -> bool:
+    block = first(module, "do_block")
+    for form in kids(block, "call") if block is not None else ():
+        args = first(form, "arguments")
+        if _head(form) in ("def", "defp") and args is not None:
+            target = args.children[0] if args.children else None
+            if target is not None and target.type == "identifier" and text(target) == "main":
+                return True
+            if target is not None and target.type == "call" and text(target) == "main()":
+                return True
+    return False
+
+
+LANGUAGE = Elixir(
     name="elixir",
     display="Elixir",
     aliases=("ex", "exs"),

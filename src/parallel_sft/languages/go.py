@@ -4,11 +4,31 @@ Debian's Go may be old (1.19 on bookworm): no `min`/`max` builtins and no `slice
 `maps` packages (Go 1.21), so the conventions say so. The build cache lives in the
 sandbox's private /tmp, so one candidate cannot poison another's build. The Go runtime
 reserves large virtual ranges, which is why memory is limited by cgroup, not RLIMIT_AS.
+
+Only `package main` builds a program: `go build` turns any other package into an archive
+that then fails to start, so that is named as the COMPILE_ERROR it is.
 """
 
-from .base import Language
+from dataclasses import dataclass
 
-LANGUAGE = Language(
+from .base import Language
+from .entry import EntryPoint, EntryPointError, first, parse, text
+
+
+@dataclass(frozen=True)
+class Go(Language):
+    def entry_point(self, code: str) -> EntryPoint:
+        root = parse(code, self.grammar)
+        clause = first(root, "package_clause") if root is not None else None
+        package = text(first(clause, "package_identifier")) if clause is not None else "main"
+        if package != "main":
+            raise EntryPointError(
+                f"no entry point: a Go program is `package main` (this is `package {package}`)"
+            )
+        return super().entry_point(code)
+
+
+LANGUAGE = Go(
     name="go",
     display="Go",
     aliases=("golang",),

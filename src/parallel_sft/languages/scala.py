@@ -2,7 +2,9 @@
 
 Debian ships Scala 2.11, so the conventions rule out 2.12+/3 syntax and API. The run
 calls `java` directly with the scala-library jar (found beside scalac, through the
-`placeholders` hook) rather than the slower `scala` runner script.
+`placeholders` hook) rather than the slower `scala` runner script. It starts the
+program's own entry point: the top-level object with a `def main` or one that `extends
+App`, whatever its name, qualified by its package.
 """
 
 import os
@@ -10,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 
 from .base import Language
+from .entry import EntryPoint, choose, first, kids, parse, qualified, text
 from .java import JVM_COMPILER_OPTS, JVM_NOISE, JVM_OOM, JVM_RUN_FLAGS
 
 
@@ -19,7 +22,45 @@ class Scala(Language):
         scalac = os.path.realpath(shutil.which("scalac") or "/")
         # <scala home>/bin/scalac -> <scala home>/lib/scala-library.jar
         home = os.path.dirname(os.path.dirname(scalac))
-        return {"scala_library": os.path.join(home, "lib", "scala-library.jar")}
+        return {
+            "scala_library": os.path.join(home, "lib", "scala-library.jar"),
+            "main_class": "Main",
+        }
+
+    def entry_point(self, code: str) -> EntryPoint:
+        root = parse(code, self.grammar)
+        if root is None or root.has_error:
+            return super().entry_point(code)  # scalac says what is wrong
+        mains = []
+        for package, obj in _objects(root, ""):
+            body = first(obj, "template_body")
+            defines = body is not None and any(
+                text(first(f, "identifier")) == "main" for f in kids(body, "function_definition")
+            )
+            extends = first(obj, "extends_clause")
+            app = extends is not None and any(
+                text(t) in ("App", "scala.App")
+                for t in kids(extends, "type_identifier", "stable_type_identifier")
+            )
+            if defines or app:
+                mains.append(qualified(package, text(first(obj, "identifier"))))
+        main = choose(mains, what="`def main(args: Array[String])` or `extends App`", kind="object")
+        return EntryPoint(self.source_file, {"main_class": main})
+
+
+def _objects(node, package: str):
+    """(package, object) for the objects at the top of the program, in package blocks too."""
+    for child in node.children:
+        if child.type == "object_definition":
+            yield package, child
+        elif child.type == "package_clause":
+            name = text(first(child, "package_identifier"))
+            inner = qualified(package, name)
+            body = first(child, "template_body")
+            if body is not None:  # `package a { ... }`
+                yield from _objects(body, inner)
+            else:  # `package a` holds the rest of the file
+                package = inner
 
 
 LANGUAGE = Scala(
@@ -28,7 +69,7 @@ LANGUAGE = Scala(
     aliases=("scala2", "sc"),
     source_file="Main.scala",
     compile=("scalac", "-nowarn", "-d", ".", "{src}"),
-    run=("java", *JVM_RUN_FLAGS, "-cp", "{scala_library}:.", "Main"),
+    run=("java", *JVM_RUN_FLAGS, "-cp", "{scala_library}:.", "{main_class}"),
     rlimit_as=False,
     tools=("scalac", "java"),
     version_args=("-version",),

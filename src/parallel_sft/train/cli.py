@@ -7,6 +7,9 @@ from dataclasses import fields
 
 import click
 
+from ..option_groups import option_group
+from ..verify.options import sanitize_option
+
 
 def training_options(*, save_steps: int, logging_steps: int) -> Callable[[Callable], Callable]:
     """The flags every trainer takes (LoRA, length of training, precision, checkpoints),
@@ -34,13 +37,7 @@ def training_options(*, save_steps: int, logging_steps: int) -> Callable[[Callab
                      help="Continue from the last checkpoint in the output directory."),
         click.option("--quiet", is_flag=True, help="No progress bars, no printed logs."),
     ]  # fmt: skip
-
-    def apply(f: Callable) -> Callable:
-        for decorator in reversed(decorators):
-            f = decorator(f)
-        return f
-
-    return apply
+    return option_group(decorators)
 
 
 @click.group("train")
@@ -218,6 +215,7 @@ def sft_command(config_file, quiet, **options) -> None:
     default=None,
     help="Processes that run programs for the reward. [default: every core]",
 )
+@sanitize_option(default=None)
 @click.option("--seed", type=int, default=None, help="[default: 0]")
 @click.option(
     "--batch-size",

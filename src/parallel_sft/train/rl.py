@@ -24,6 +24,7 @@ from typing import Any
 from ..corpus.read import load_problem_set
 from ..errors import PsftError
 from ..records import Problem
+from ..verify.runner import VerifyConfig
 from .model_io import (
     default_bf16,
     load_model,
@@ -49,6 +50,7 @@ class RLRunConfig:
     reward: str = "binary"
     no_code_penalty: float = 0.0
     reward_workers: int | None = None
+    sanitize: bool = True  # VerifyConfig.sanitize: C/C++ rewards need the sanitized pass too
     seed: int = 0
     lora: bool = False
     lora_r: int = 16
@@ -140,7 +142,10 @@ def train_rl(config: RLRunConfig, *, progress: bool = True) -> dict[str, Any]:
     model, tokenizer, label = load_model(config.model)
     out = Path(config.output_dir)
     reward_config = RewardConfig(
-        mode=config.reward, no_code_penalty=config.no_code_penalty, workers=config.reward_workers
+        mode=config.reward,
+        no_code_penalty=config.no_code_penalty,
+        workers=config.reward_workers,
+        verify=VerifyConfig(sanitize=config.sanitize),
     )
     peft_config = None
     if config.lora:

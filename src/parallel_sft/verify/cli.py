@@ -6,17 +6,19 @@ import sys
 
 import click
 
+from ..sources.options import parse_columns, source_options
 from .limits import Limits
+from .options import sanitize_option
 from .runner import VerifyConfig
 
 
 @click.command("verify")
-@click.option(
+@source_options(
     "--problems",
     "problems_path",
-    type=click.Path(),
     default=None,
-    help="Problems (JSONL, parquet or saved dataset). Default: the bundled sample.",
+    what="Problems, from any source `psft corpus build --source` takes (default: the "
+    "bundled sample)",
 )
 @click.option(
     "--candidates",
@@ -53,9 +55,14 @@ from .runner import VerifyConfig
     is_flag=True,
     help="Run without bubblewrap, with resource limits only. Unsafe: trusted code only.",
 )
+@sanitize_option()
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def verify_command(
     problems_path,
+    split,
+    source_lang,
+    columns,
+    limit,
     candidates_path,
     out,
     workers,
@@ -64,6 +71,7 @@ def verify_command(
     time_limit,
     memory_limit,
     no_sandbox,
+    sanitize,
     quiet,
 ) -> None:
     """Compile and run programs against their problems' tests in the sandbox.
@@ -76,6 +84,7 @@ def verify_command(
     Examples:
       psft verify                                  # bundled sample: check the references
       psft verify --problems problems.jsonl --candidates cands.jsonl --out verdicts.parquet
+      psft verify --problems code_contests --split valid --limit 50    # a dataset's refs
     """
     from .job import load_candidates, load_problems, reference_candidates, run_verify
 
@@ -88,7 +97,18 @@ def verify_command(
     from .sandbox import Sandbox
 
     click.echo(Sandbox(isolate=not no_sandbox).describe(), err=True)
-    problems = load_problems(problems_path)
+    skipped_rows: dict[str, int] = {}
+    problems = load_problems(
+        problems_path,
+        split=split,
+        source_lang=source_lang,
+        columns=parse_columns(columns),
+        limit=limit,
+        skipped=skipped_rows,
+    )
+    if skipped_rows:
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(skipped_rows.items()))
+        click.echo(f"source rows skipped: {reasons}", err=True)
     if time_limit is not None or memory_limit is not None:
         for p in problems.values():
             p.time_limit_s = time_limit or p.time_limit_s
@@ -96,7 +116,9 @@ def verify_command(
     candidates = (
         load_candidates(candidates_path) if candidates_path else reference_candidates(problems)
     )
-    config = VerifyConfig(limits=Limits(), isolate=not no_sandbox, all_tests=all_tests, exact=exact)
+    config = VerifyConfig(
+        limits=Limits(), isolate=not no_sandbox, all_tests=all_tests, exact=exact, sanitize=sanitize
+    )
     report = run_verify(problems, candidates, out, config, workers=workers, progress=not quiet)
     print_summary(report.rows)
     click.echo(f"{len(report.rows)} verdicts written to {out}", err=True)

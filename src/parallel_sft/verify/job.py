@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..errors import InputFormatError, PsftError
 from ..records import Candidate, Problem, Status
-from ..samples import SAMPLE_PATH
 from ..tables import read_rows, write_rows
 from .cache import VerdictCache, verify_cached
 from .runner import VerifyConfig
@@ -32,19 +31,30 @@ class VerifyReport:
         return sum(r["status"] == Status.INFRA_ERROR.value for r in self.rows)
 
 
-def load_problems(path: str | os.PathLike | None) -> dict[str, Problem]:
-    problems: dict[str, Problem] = {}
-    source = str(path or SAMPLE_PATH)
-    for line, row in read_rows(source):
-        try:
-            problem = Problem.from_dict(row)
-        except (ValueError, KeyError, TypeError) as err:
-            raise InputFormatError(source, f"bad problem ({err})", line) from err
-        if not problem.tests:
-            raise InputFormatError(source, f"problem {problem.id!r} has no tests", line)
-        problems[problem.id] = problem
+def load_problems(
+    source: str | os.PathLike | None,
+    *,
+    split: str = "train",
+    source_lang: str = "python",
+    columns: Sequence[tuple[str, str]] = (),
+    limit: int | None = None,
+    skipped: dict[str, int] | None = None,
+) -> dict[str, Problem]:
+    """Problems by id from any source `psft corpus build` accepts: a known dataset name
+    (`sample` when None), or a local file or folder (our own records, or another schema
+    through `columns`). Rows a loader skips are counted into `skipped` by reason."""
+    from ..sources import load_source
+
+    name = str(source or "sample")
+    found, dropped = load_source(
+        name, split=split, source_lang=source_lang, columns=dict(columns) or None, limit=limit
+    )
+    if skipped is not None:
+        skipped.update(dropped)
+    problems = {p.id: p for p in found}
     if not problems:
-        raise InputFormatError(source, "no problems")
+        why = ", ".join(f"{n} {k}" for k, n in sorted(dropped.items())) or "it is empty"
+        raise InputFormatError(name, f"no problems with tests ({why})")
     return problems
 
 

@@ -6,18 +6,31 @@ output cap was hit (OUTPUT_LIMIT), memory ran out (MEMORY_LIMIT: cgroup OOM kill
 runtime's own out-of-memory message), time ran out (TIME_LIMIT: CPU time over the limit,
 the wall clock, or RLIMIT_CPU's SIGXCPU), the exit status was not zero (RUNTIME_ERROR),
 the output differs (WRONG_ANSWER).
+
+A program in a PL with a sanitizer (C, C++: see `languages.base.Sanitizer`) that passes is
+built again with it and run on every test once more, unless `VerifyConfig.sanitize` is off
+(`--no-sanitize`): undefined behaviour that printed the right answer by luck fails there.
+That pass fails a program with the status it earns (COMPILE_ERROR for a warning that is a
+bug, RUNTIME_ERROR with the sanitizer's first report, WRONG_ANSWER, OUTPUT_LIMIT), except
+TIME_LIMIT and MEMORY_LIMIT: instrumented code is slower and bigger, and the program
+already passed within the real limits, so it stays OK with a note. The sanitizer failing to
+run at all is INFRA_ERROR. The verdict's timings and memory stay those of the real build.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import shutil
 import signal
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..languages import Language, Toolchain
-from ..records import Candidate, Problem, Status, Verdict
+from ..languages.base import Sanitizer
+from ..languages.entry import EntryPointError
+from ..records import Candidate, Problem, Status, Test, Verdict
 from .checker import compare
 from .limits import Limits, RunLimits
 from .sandbox import Execution, Sandbox
@@ -25,6 +38,7 @@ from .sandbox import Execution, Sandbox
 # A detail keeps the head of an error (the message) and its tail (where it ended).
 DETAIL_HEAD, DETAIL_TAIL = 240, 160
 INFRA_RETRIES = 2
+STDOUT_SCAN = 4096  # compilers may report on stdout: its tail is searched for markers
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class VerifyConfig:
     isolate: bool = True  # False only with --no-sandbox
     all_tests: bool = False  # run every test instead of stopping at the first failure
     exact: bool = False  # exact line comparison instead of token-wise with tolerance
+    sanitize: bool = True  # check passing programs again under the PL's sanitizer (C, C++)
 
 
 def syntax_verdict(candidate: Candidate, problem: Problem) -> Verdict | None:
@@ -61,22 +76,23 @@ def verify_program(
     if toolchain is None:
         detail = f"{lang.display} toolchain not found: {lang.install_hint()}"
         return Verdict(Status.INFRA_ERROR, 0, total, detail=detail)
+    try:
+        entry = lang.entry_point(code)
+    except EntryPointError as err:
+        return Verdict(Status.COMPILE_ERROR, 0, total, detail=str(err))
     limits = config.limits.for_problem(problem)
     root = Path(tempfile.mkdtemp(prefix="psft-", dir=workdir))
     try:
-        values = {"src": lang.source_file, "memory_mb": str(limits.memory_mb)}
-        job = _Job(lang, toolchain, sandbox, root, limits, {**values, **lang.placeholders()})
+        values = {
+            "src": entry.source_file,
+            "memory_mb": str(limits.memory_mb),
+            **lang.placeholders(),
+            **entry.values,
+        }
+        job = _Job(lang, toolchain, sandbox, root, limits, values, entry.run or lang.run)
         job.box.mkdir()
-        (job.box / lang.source_file).write_text(code)
-        compile_ms = 0.0
-        if lang.compile is not None:
-            result = job.execute(lang.compile, limits.for_compile(), writable=True, name="compile")
-            compile_ms = result.wall_s * 1000
-            failure = _compile_failure(result, lang)
-            if failure is not None:
-                status, detail = failure
-                return Verdict(status, 0, total, compile_ms, 0.0, result.peak_memory_mb, detail)
-        return _run_tests(job, problem, config, compile_ms)
+        (job.box / entry.source_file).write_text(code)
+        return _judge(job, problem, config)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -89,6 +105,8 @@ class _Job:
     root: Path
     limits: Limits
     values: dict[str, str]  # for the command templates: {src}, {memory_mb}, ...
+    run: tuple[str, ...]  # the language's run command, or the program's own (entry point)
+    sanitizer: Sanitizer | None = None  # set on the sanitized pass's job
 
     @property
     def box(self) -> Path:
@@ -123,6 +141,124 @@ class _Job:
         return result
 
 
+def _judge(job: _Job, problem: Problem, config: VerifyConfig) -> Verdict:
+    """Build and test the program in `job.box`; if it passes and its PL has a sanitizer
+    (and `config.sanitize`), build and test it once more with that."""
+    sanitizer = job.lang.sanitizer if config.sanitize else None
+    twin = _sanitized_job(job, sanitizer) if sanitizer is not None else None
+    verdict = _build_and_test(job, problem, config)
+    if twin is None or not verdict.ok:
+        return verdict
+    return _with_sanitizer(verdict, _build_and_test(twin, problem, config))
+
+
+def _sanitized_job(job: _Job, sanitizer: Sanitizer) -> _Job:
+    """The sanitized pass's job: the PL's sanitized variant, the memory limit scaled, its
+    own work dir holding the files the real build starts from (copied before that runs)."""
+    sanitized = job.lang.sanitized()
+    assert sanitized is not None
+    memory_mb = math.ceil(job.limits.memory_mb * sanitizer.memory_factor)
+    twin = replace(
+        job,
+        lang=sanitized,
+        root=job.root / "sanitized",
+        limits=replace(job.limits, memory_mb=memory_mb),
+        values={**job.values, "memory_mb": str(memory_mb)},
+        run=sanitized.run if job.run == job.lang.run else job.run,
+        sanitizer=sanitizer,
+    )
+    shutil.copytree(job.box, twin.box)
+    return twin
+
+
+def _build_and_test(job: _Job, problem: Problem, config: VerifyConfig) -> Verdict:
+    compile_ms = 0.0
+    if job.lang.compile is not None:
+        result = job.execute(
+            job.lang.compile, job.limits.for_compile(), writable=True, name="compile"
+        )
+        compile_ms = result.wall_s * 1000
+        failure = _compile_failure(result, job.lang)
+        if failure is not None:
+            status, detail = _sanitizer_fault(job, result) or failure
+            total = len(problem.tests)
+            return Verdict(status, 0, total, compile_ms, 0.0, result.peak_memory_mb, detail)
+    return _run_tests(job, problem, config, compile_ms)
+
+
+# How a failure of the sanitized pass reads in the verdict's detail.
+_SANITIZED = {
+    Status.COMPILE_ERROR: "with sanitizer warnings as errors: ",
+    Status.INFRA_ERROR: "sanitizer pass: ",
+}
+_REPORT = re.compile(r"test \d+: sanitizer: ")
+
+
+def _with_sanitizer(plain: Verdict, checked: Verdict) -> Verdict:
+    """The verdict of a program that passed, given its sanitized pass's verdict."""
+    if checked.ok:
+        return plain
+    if checked.status in (Status.TIME_LIMIT, Status.MEMORY_LIMIT):
+        return replace(plain, detail=f"sanitizer pass inconclusive: {checked.detail}")
+    prefix = _SANITIZED.get(checked.status, "under sanitizers: ")
+    if _REPORT.match(checked.detail):
+        prefix = ""  # "test 2: sanitizer: <the report>" says it already
+    return replace(
+        plain,
+        status=checked.status,
+        tests_passed=checked.tests_passed,
+        detail=prefix + checked.detail,
+    )
+
+
+def _sanitized_failure(
+    job: _Job, result: Execution, status: Status, detail: str
+) -> tuple[Status, str]:
+    """A failed test run of the sanitized build: INFRA_ERROR where the sanitizer could not
+    run; a RUNTIME_ERROR names the sanitizer's first report, where there is one."""
+    assert job.sanitizer is not None
+    fault = _sanitizer_fault(job, result)
+    if fault is not None:
+        return fault
+    if status is Status.RUNTIME_ERROR:
+        report = job.sanitizer.first_report(result.stderr.decode("utf-8", "replace"))
+        if report:
+            return status, f"sanitizer: {report}"
+    return status, detail
+
+
+def _sanitizer_fault(job: _Job, result: Execution) -> tuple[Status, str] | None:
+    """INFRA_ERROR where the output says the sanitizer itself could not run, and the PL's
+    own example cannot run under it either (a program can print the same words)."""
+    if job.sanitizer is None:
+        return None
+    text = (result.stdout[-STDOUT_SCAN:] + result.stderr).decode("utf-8", "replace")
+    if not any(m in text for m in job.sanitizer.infra_markers) or _sanitizer_runs(job):
+        return None
+    hint = "fix the toolchain, or turn the check off with --no-sanitize"
+    return Status.INFRA_ERROR, f"the sanitizer could not run ({hint}): {_text(result.stderr)}"
+
+
+# (PL, build, run) -> whether the PL's example passed sanitized, in this process.
+_sanitizer_works: dict[tuple, bool] = {}
+
+
+def _sanitizer_runs(job: _Job) -> bool:
+    key = (job.lang.name, job.lang.compile, job.lang.run)
+    if key not in _sanitizer_works:
+        probe = Problem("psft/sanitizer-probe", "psft", "", [Test("3 4\n", "7\n")])
+        verdict = verify_program(
+            job.lang.example,
+            job.lang,  # the sanitized variant already: it has no sanitizer of its own
+            probe,
+            sandbox=job.sandbox,
+            config=VerifyConfig(sanitize=False),
+            workdir=job.root,
+        )
+        _sanitizer_works[key] = verdict.ok
+    return _sanitizer_works[key]
+
+
 def _compile_failure(result: Execution, lang: Language) -> tuple[Status, str] | None:
     if not result.started:
         return Status.INFRA_ERROR, "sandbox failed to start: " + _text(result.stderr)
@@ -143,10 +279,12 @@ def _run_tests(job: _Job, problem: Problem, config: VerifyConfig, compile_ms: fl
     for index, test in enumerate(problem.tests, start=1):
         stdin = job.root / f"input-{index}"
         stdin.write_text(test.input)
-        result = job.execute(job.lang.run, run_limits, name=f"test-{index}", stdin=stdin)
+        result = job.execute(job.run, run_limits, name=f"test-{index}", stdin=stdin)
         run_ms += result.wall_s * 1000
         peak = max(peak, result.peak_memory_mb)
         status, detail = judge(result, test.output, job.lang, run_limits, exact=config.exact)
+        if status is not Status.OK and job.sanitizer is not None:
+            status, detail = _sanitized_failure(job, result, status, detail)
         if status is Status.OK:
             passed += 1
             continue
