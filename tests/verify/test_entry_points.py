@@ -3,9 +3,12 @@
 tests/fixtures/entry/<pl>/ holds sum-two solutions in the shapes contest archives and
 models produce: `public class atcoder_ABC043_B`, a package, `object Solution extends App`,
 `module Solution where`, a namespace, an AtCoder-style Elixir `Main.main`, a Clojure
-`-main`. A file's name says what it must get: `ok-*` is OK on every test, `ambiguous-*`
-and `none-*` are a COMPILE_ERROR whose detail says there are several entry points, or
-none. All of them run once through the worker pool, in the real sandbox.
+`-main`; and, for the PLs whose runner needs nothing from the program, the shapes that
+might have tripped it (D's `module` line, a Nim `proc main`, an OCaml module, Racket's
+`main` submodule, a named Fortran `program`, PHP's namespace, TypeScript's `export`, a
+Python main guard and numpy). A file's name says what it must get: `ok-*` is OK on every
+test, `ambiguous-*` and `none-*` are a COMPILE_ERROR whose detail says there are several
+entry points, or none. All of them run once through the worker pool, in the real sandbox.
 
 The conventional shape is unchanged: every program of the fixture suite (the three sample
 problems' solutions and the broken variants, in every PL) and every registry example keep
@@ -54,7 +57,8 @@ def test_every_kind_of_fixture_is_there():
     kinds = {name.split("-")[0] for _, name in CASES}
     assert kinds == {"ok", "ambiguous", "none"}
     langs = {lang for lang, _ in CASES}
-    assert {"java", "kotlin", "scala", "haskell", "csharp"} <= langs
+    assert {"java", "kotlin", "scala", "haskell", "csharp", "go", "elixir", "clojure"} <= langs
+    assert {"d", "nim", "ocaml", "racket", "fortran", "php", "typescript", "python"} <= langs
 
 
 @pytest.mark.parametrize("lang,name", CASES, ids=IDS)
