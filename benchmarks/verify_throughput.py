@@ -98,15 +98,16 @@ def sandbox_table(problem: Problem, langs, copies: int, workers: int) -> None:
 def sanitizer_items(lang, samples: dict[str, Problem]):
     """(candidate, problem, status expected under sanitizers) for one of C, C++."""
     items = [(Candidate("sample/sum-two", lang.name, lang.example), samples["sample/sum-two"])]
+    suffix = Path(lang.source_file).suffix  # the registry says how a program file ends
     for name in ("count-words", "average"):
-        code = (FIXTURES / "programs" / lang.name / f"{name}.{lang.name}").read_text()
+        code = (FIXTURES / "programs" / lang.name / f"{name}{suffix}").read_text()
         items.append((Candidate(f"sample/{name}", lang.name, code), samples[f"sample/{name}"]))
     expected = [Status.OK] * len(items)
     for line in (FIXTURES / "sanitize" / "cases.jsonl").read_text().splitlines():
         case = json.loads(line)
         if case["language"] != lang.name:
             continue
-        code = (FIXTURES / "sanitize" / lang.name / f"{case['name']}.{lang.name}").read_text()
+        code = (FIXTURES / "sanitize" / lang.name / f"{case['name']}{suffix}").read_text()
         test = Test(case["input"], case["output"])
         problem = Problem(f"sanitize/{case['name']}", "sanitize", "", [test])
         items.append((Candidate(problem.id, lang.name, code), problem))

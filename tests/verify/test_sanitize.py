@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +61,8 @@ def _id(case: dict) -> str:
 
 def _run(case: dict, sandbox, config: VerifyConfig = VerifyConfig(), **limits):
     pl = case["language"]
-    code = (SANITIZE / pl / f"{case['name']}.{pl}").read_text()
+    suffix = Path(LANGUAGES[pl].source_file).suffix
+    code = (SANITIZE / pl / f"{case['name']}{suffix}").read_text()
     problem = make_problem(*[(case["input"], case["output"])] * 2, **limits)
     return verify_program(code, LANGUAGES[pl], problem, sandbox=sandbox, config=config)
 

@@ -70,16 +70,6 @@ def first(node: Any, *types: str) -> Any | None:
     return next(kids(node, *types), None)
 
 
-def walk(node: Any, types: frozenset[str], *, into: frozenset[str] = frozenset()) -> Iterator[Any]:
-    """Descendants of `node` of the given `types`, looking inside `into` nodes only
-    (namespace bodies, package blocks): declarations at the top of the program."""
-    for child in node.children:
-        if child.type in types:
-            yield child
-        elif child.type in into:
-            yield from walk(child, types, into=into)
-
-
 def choose(found: list[str], *, what: str, kind: str, preferred: str | None = None) -> str:
     """The one entry point among `found`; EntryPointError for none or several.
 

@@ -41,11 +41,15 @@ def load_problems(
     skipped: dict[str, int] | None = None,
 ) -> dict[str, Problem]:
     """Problems by id from any source `psft corpus build` accepts: a known dataset name
-    (`sample` when None), or a local file or folder (our own records, or another schema
-    through `columns`). Rows a loader skips are counted into `skipped` by reason."""
+    (`sample` when None), a local file or folder in another schema through `columns`, or
+    a file of our own Problem records, read as they are (a reference in any PL, `kind`
+    kept; a problem without tests is an error there). Rows a source loader skips are
+    counted into `skipped` by reason."""
     from ..sources import load_source
 
     name = str(source or "sample")
+    if Path(name).exists() and not columns:
+        return _own_records(name, limit)
     found, dropped = load_source(
         name, split=split, source_lang=source_lang, columns=dict(columns) or None, limit=limit
     )
@@ -55,6 +59,24 @@ def load_problems(
     if not problems:
         why = ", ".join(f"{n} {k}" for k, n in sorted(dropped.items())) or "it is empty"
         raise InputFormatError(name, f"no problems with tests ({why})")
+    return problems
+
+
+def _own_records(path: str, limit: int | None) -> dict[str, Problem]:
+    problems: dict[str, Problem] = {}
+    for line, row in read_rows(path):
+        try:
+            problem = Problem.from_dict(row)
+        except (ValueError, KeyError, TypeError) as err:
+            hint = "; another schema needs --columns"
+            raise InputFormatError(path, f"bad problem ({err}{hint})", line) from err
+        if not problem.tests:
+            raise InputFormatError(path, f"problem {problem.id!r} has no tests", line)
+        problems[problem.id] = problem
+        if limit is not None and len(problems) >= limit:
+            break
+    if not problems:
+        raise InputFormatError(path, "no problems")
     return problems
 
 

@@ -164,7 +164,6 @@ def _sanitized_job(job: _Job, sanitizer: Sanitizer) -> _Job:
         root=job.root / "sanitized",
         limits=replace(job.limits, memory_mb=memory_mb),
         values={**job.values, "memory_mb": str(memory_mb)},
-        run=sanitized.run if job.run == job.lang.run else job.run,
         sanitizer=sanitizer,
     )
     shutil.copytree(job.box, twin.box)
