@@ -10,6 +10,7 @@ import sys
 import click
 
 from .analyze.cli import analyze_group
+from .backends.cli import serve_command
 from .corpus.cli import corpus_group
 from .errors import PsftError
 from .evaluate.cli import eval_group
@@ -29,6 +30,7 @@ cli.add_command(analyze_group)
 cli.add_command(corpus_group)
 cli.add_command(eval_group)
 cli.add_command(langs_command)
+cli.add_command(serve_command)
 cli.add_command(train_group)
 cli.add_command(translate_command)
 cli.add_command(verify_command)

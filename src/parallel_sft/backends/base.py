@@ -59,7 +59,10 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 class BackendError(PsftError):
-    """Base class of the backends' errors."""
+    """Base class of the backends' errors. `partial` holds what a failed `generate` did
+    get, by chat index, so callers can keep it (a server that dies mid-batch)."""
+
+    partial: dict[int, list[Completion]] = {}  # set per instance, never mutated in place
 
 
 class UnknownBackendError(BackendError, KeyError):
@@ -74,14 +77,15 @@ class UnknownBackendError(BackendError, KeyError):
 class MissingDependencyError(BackendError):
     """A backend's optional dependency is not installed; names the extra that brings it."""
 
-    def __init__(self, backend: str, module: str, extra: str):
+    def __init__(self, backend: str, module: str, extra: str, install: str | None = None):
         self.backend, self.module, self.extra = backend, module, extra
+        self.install = install or f"pip install 'parallel-sft[{extra}]'"
         super().__init__(module)
 
     def __str__(self) -> str:
         return (
             f"the {self.backend} backend needs `{self.module}`, which is not installed: "
-            f"pip install 'parallel-sft[{self.extra}]'"
+            f"{self.install}"
         )
 
 
@@ -103,12 +107,22 @@ class ServerError(BackendError):
 
 
 class ServerUnreachableError(ServerError):
-    def __init__(self, url: str, reason: str, attempts: int):
-        self.reason, self.attempts = reason, attempts
+    """`answered`: how many requests the server had answered before; more than none means
+    it went away mid-run (it died, or was stopped)."""
+
+    def __init__(self, url: str, reason: str, attempts: int, answered: int = 0):
+        self.reason, self.attempts, self.answered = reason, attempts, answered
         super().__init__(url)
 
     def __str__(self) -> str:
         tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        if self.answered:
+            return (
+                f"the model server at {self.url} stopped answering mid-run "
+                f"({_one_line(self.reason, 120)}{tries}, after {self.answered} answers): it "
+                "most likely died, and its log says why; completions so far are cached, so "
+                "rerunning the same command once it is back resumes from them"
+            )
         return (
             f"cannot reach the model server at {self.url} ({_one_line(self.reason, 120)}{tries}); "
             "start one (e.g. `vllm serve MODEL`) or point base_url (--base-url, OPENAI_BASE_URL) "

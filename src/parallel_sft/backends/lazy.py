@@ -25,7 +25,7 @@ class LazyBackend(Backend):
 
     @property
     def model(self) -> str:  # type: ignore[override]
-        if self._model is None and self.name == "hf":
+        if self._model is None and self.name in ("hf", "vllm"):
             from .embedded import DEFAULT_MODEL_NAME
 
             self._model = DEFAULT_MODEL_NAME

@@ -23,6 +23,7 @@ switch off plus a dependency pinned to one vendor's API shape.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ import httpx
 
 from .base import (
     Backend,
+    BackendError,
     Chat,
     Completion,
     ModelNotFoundError,
@@ -40,8 +42,11 @@ from .base import (
     ServerTimeoutError,
     ServerUnreachableError,
 )
+from .seed_guard import HEADER as SEED_HEADER  # set by SeedGuard, which `psft serve` installs
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
+
+logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 """HTTP statuses that say "try again later": request timeout (408), rate limit (429), and
@@ -99,6 +104,8 @@ class OpenAIBackend(Backend):
         key = os.environ.get("OPENAI_API_KEY")
         self.headers = {"Authorization": f"Bearer {key}"} if key else {}
         self._model = model
+        self._answered = 0  # requests this server answered: a later refusal means it died
+        self._seed_warned = False
 
     @property
     def model(self) -> str:
@@ -143,10 +150,16 @@ class OpenAIBackend(Backend):
             tasks = [asyncio.ensure_future(complete(chat)) for chat in chats]
             try:
                 return list(await asyncio.gather(*tasks))
-            except BaseException:
+            except BaseException as err:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                if isinstance(err, BackendError):  # what did arrive is not lost
+                    err.partial = {
+                        i: task.result()
+                        for i, task in enumerate(tasks)
+                        if not task.cancelled() and task.exception() is None
+                    }
                 raise
 
     async def _post(self, client, gate: asyncio.Semaphore, body: dict) -> list[Completion]:
@@ -160,7 +173,9 @@ class OpenAIBackend(Backend):
                     )
             except RETRYABLE_TRANSPORT as err:
                 if last:
-                    raise ServerUnreachableError(self.url, _reason(err), attempt + 1) from None
+                    raise ServerUnreachableError(
+                        self.url, _reason(err), attempt + 1, answered=self._answered
+                    ) from None
                 await asyncio.sleep(self._delay(attempt))
                 continue
             except (asyncio.TimeoutError, httpx.TimeoutException):
@@ -168,6 +183,16 @@ class OpenAIBackend(Backend):
             except httpx.HTTPError as err:  # a malformed URL, an unsupported scheme
                 raise ServerUnreachableError(self.url, _reason(err), attempt + 1) from None
             if response.status_code == 200:
+                self._answered += 1
+                if response.headers.get(SEED_HEADER) == "engine" and not self._seed_warned:
+                    self._seed_warned = True
+                    logger.warning(
+                        "the model server at %s cannot seed single requests (its engine "
+                        "is vLLM on CPU, or another without per-request seeds); it drops the "
+                        "seed and samples from its own engine seed, so samples depend on "
+                        "what they are batched with",
+                        self.base_url,
+                    )
                 return _parse(self.url, response)
             status = response.status_code
             if status not in RETRYABLE_STATUS or last:

@@ -9,19 +9,21 @@ from typing import Any
 import click
 
 from ..option_groups import option_group
+from . import default_backend
 
 _BACKEND = [
     click.option(
         "--backend",
         type=click.Choice(["hf", "openai", "vllm"]),
-        default="hf",
-        show_default=True,
-        help="hf: local transformers; openai: any OpenAI-compatible server; vllm: in-process.",
+        default=None,
+        callback=lambda _ctx, _param, value: value or default_backend(),
+        help="hf: local transformers; openai: any OpenAI-compatible server (`psft serve`); "
+        "vllm: in-process vLLM.  [default: vllm where it is installed, else hf]",
     ),
     click.option(
         "--model",
         default=None,
-        help="Model id or path. Default for hf: the embedded SmolLM2-135M-Instruct.",
+        help="Model id or path. Default for hf and vllm: the embedded SmolLM2-135M-Instruct.",
     ),
     click.option("--base-url", default=None, help="openai: the server's /v1 URL."),
     click.option("--concurrency", type=int, default=None, help="openai: requests in flight."),

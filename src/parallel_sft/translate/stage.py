@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..backends.base import Backend, Completion, SamplingParams
+from ..backends.base import Backend, BackendError, Completion, SamplingParams
 from ..languages import Language, get_language
 from ..progress import progress_bar
 from ..prompts import RenderedPrompt, render_translate
@@ -98,6 +98,13 @@ def translate(
             for i in range(params.n)
         ]
 
+    def store(req: Request, completions: list[Completion]) -> None:
+        for key, completion in zip(keys(req), completions, strict=True):
+            if cache.get(key) is None:
+                cache.put(key, completion)
+                stats.completions_generated += 1
+                stats.generated_tokens += completion.completion_tokens
+
     missing = [req for req in requests if any(cache.get(k) is None for k in keys(req))]
     stats.completions_cached = sum(cache.get(k) is not None for req in requests for k in keys(req))
     with progress_bar(progress) as bar:
@@ -105,15 +112,16 @@ def translate(
         for start in range(0, len(missing), chunk_size):
             chunk = missing[start : start + chunk_size]
             start_time = time.perf_counter()
-            results = backend.generate([req.prompt.chat for req in chunk], params)
+            try:
+                results = backend.generate([req.prompt.chat for req in chunk], params)
+            except BackendError as err:  # keep what did arrive: the rerun resumes from it
+                for i, completions in err.partial.items():
+                    store(chunk[i], completions)
+                raise
             stats.generate_seconds += time.perf_counter() - start_time
             stats.model_calls += 1
             for req, completions in zip(chunk, results, strict=True):
-                for key, completion in zip(keys(req), completions, strict=True):
-                    if cache.get(key) is None:
-                        cache.put(key, completion)
-                        stats.completions_generated += 1
-                        stats.generated_tokens += completion.completion_tokens
+                store(req, completions)
             bar.advance(task, len(chunk))
 
     candidates = []
