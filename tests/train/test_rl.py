@@ -195,8 +195,10 @@ def test_help():
 def test_use_vllm_without_vllm_is_one_line(monkeypatch, capsys, tmp_path):
     import importlib.util
 
-    if importlib.util.find_spec("vllm") is not None:
-        pytest.skip("vLLM is installed here: --use-vllm would really train")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "vllm" else real(name, *a)
+    )
     line = _one_line_error(
         monkeypatch, capsys, "--problems", "sample", "--use-vllm", "--out", str(tmp_path / "o")
     )

