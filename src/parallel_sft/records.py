@@ -8,6 +8,7 @@ help should not pay for it).
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from typing import Any
@@ -33,10 +34,38 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Test:
+    """One test. Of a stdio problem: stdin and the expected stdout. Of a function problem:
+    `input` is the JSON list of arguments and `output` the JSON expected value (so both
+    kinds share one schema on disk); `call_test` builds one, `args`/`expected` read it."""
+
     __test__ = False  # not a pytest test class
 
     input: str
     output: str
+
+    @property
+    def args(self) -> list[Any]:
+        return json.loads(self.input)
+
+    @property
+    def expected(self) -> Any:
+        return json.loads(self.output)
+
+
+def call_test(args: list[Any], expected: Any) -> Test:
+    """A function problem's test: the call `f(*args)` must return `expected`.
+
+    >>> call_test([[1, 2], 3], None)
+    Test(input='[[1, 2], 3]', output='null')
+    """
+    return Test(json.dumps(list(args)), json.dumps(expected))
+
+
+def _test(row: dict[str, Any]) -> Test:
+    """A test row: `{"input", "output"}`, or a function test's `{"args", "expected"}`."""
+    if "args" in row and "input" not in row:
+        return call_test(row["args"], row.get("expected"))
+    return Test(str(row["input"]), str(row["output"]))
 
 
 @dataclass(frozen=True)
@@ -54,11 +83,15 @@ class Problem:
     statement: str
     tests: list[Test]
     reference: Reference | None = None
-    kind: str = "stdio"
+    kind: str = "stdio"  # or "function"
     time_limit_s: float = 2.0
     memory_limit_mb: int = 256
     tags: list[str] = field(default_factory=list)
     difficulty: str | None = None
+    # Function problems: the function's name and its typed Python signature
+    # ("def f(xs: list[int], k: int) -> list[int]"); the statement is its docstring.
+    entry_point: str | None = None
+    signature: str | None = None
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Problem:
@@ -70,13 +103,15 @@ class Problem:
             id=str(row["id"]),
             source=str(row.get("source") or str(row["id"]).split("/")[0]),
             statement=row["statement"],
-            tests=[Test(str(t["input"]), str(t["output"])) for t in row["tests"]],
+            tests=[_test(t) for t in row["tests"]],
             reference=Reference(ref["language"], ref["code"]) if ref else None,
             kind=row.get("kind") or "stdio",
             time_limit_s=float(row.get("time_limit_s") or 2.0),
             memory_limit_mb=int(row.get("memory_limit_mb") or 256),
             tags=list(row.get("tags") or []),
             difficulty=row.get("difficulty"),
+            entry_point=row.get("entry_point"),
+            signature=row.get("signature"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -179,6 +214,8 @@ def problem_features():  # -> datasets.Features
             "memory_limit_mb": Value("int64"),
             "tags": [Value("string")],
             "difficulty": Value("string"),
+            "entry_point": Value("string"),
+            "signature": Value("string"),
         }
     )
 

@@ -54,10 +54,12 @@ def smollm2_dir() -> Path:
 
 
 @contextmanager
-def server_process(argv: list[str], log: Path) -> Iterator[subprocess.Popen]:
+def server_process(
+    argv: list[str], log: Path, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
     """Run a server process for the `with` block, its output going to `log` (a pipe nobody
     reads could fill and stall it); kill it and reap it afterwards."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "w") as out:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .entry import EntryPoint
+from .functions import FunctionSupport
 
 # Where the sandbox looks for executables first. The user's PATH comes after, so that a
 # toolchain installed in an unusual place still works (it is bind-mounted read-only).
@@ -103,6 +104,9 @@ class Language:
     oom_markers: tuple[str, ...] = ()
     # The instrumented build that checks programs once they pass (C, C++); see `sanitized`.
     sanitizer: Sanitizer | None = None
+    # Function problems: how types, values, headers and the test driver are written
+    # (`functions.FunctionSupport`); None: this language takes stdio problems only.
+    functions: FunctionSupport | None = field(default=None, hash=False, compare=False)
     # stderr lines starting with these are the toolchain's chatter, left out of verdicts.
     stderr_noise: tuple[str, ...] = ()
     # Syntax facts the tree-sitter layer (verify/syntax.py) needs beyond the grammar:

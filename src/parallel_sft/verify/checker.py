@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-FLOAT_TOLERANCE = 1e-6
+from ..languages.types import FLOAT_TOLERANCE
+
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 

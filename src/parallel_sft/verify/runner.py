@@ -32,6 +32,7 @@ from ..languages.base import Sanitizer
 from ..languages.entry import EntryPointError
 from ..records import Candidate, Problem, Status, Test, Verdict
 from .checker import compare
+from .functions import FunctionProblemError, function_program, run_calls
 from .limits import Limits, RunLimits
 from .sandbox import Execution, Sandbox
 
@@ -77,8 +78,10 @@ def verify_program(
         detail = f"{lang.display} toolchain not found: {lang.install_hint()}"
         return Verdict(Status.INFRA_ERROR, 0, total, detail=detail)
     try:
+        if problem.kind == "function":  # the function inside its language's test driver
+            code = function_program(code, lang, problem)
         entry = lang.entry_point(code)
-    except EntryPointError as err:
+    except (EntryPointError, FunctionProblemError) as err:
         return Verdict(Status.COMPILE_ERROR, 0, total, detail=str(err))
     limits = config.limits.for_problem(problem)
     root = Path(tempfile.mkdtemp(prefix="psft-", dir=workdir))
@@ -182,6 +185,8 @@ def _build_and_test(job: _Job, problem: Problem, config: VerifyConfig) -> Verdic
             status, detail = _sanitizer_fault(job, result) or failure
             total = len(problem.tests)
             return Verdict(status, 0, total, compile_ms, 0.0, result.peak_memory_mb, detail)
+    if problem.kind == "function":
+        return run_calls(job, problem, config, compile_ms)
     return _run_tests(job, problem, config, compile_ms)
 
 
@@ -299,6 +304,15 @@ def judge(
     result: Execution, expected: str, lang: Language, limits: RunLimits, *, exact: bool = False
 ) -> tuple[Status, str]:
     """The verdict of one run of one test, and a short reason."""
+    failure = run_failure(result, lang, limits)
+    if failure is not None:
+        return failure
+    ok, why = compare(expected, result.stdout.decode("utf-8", "replace"), exact=exact)
+    return (Status.OK, "") if ok else (Status.WRONG_ANSWER, why)
+
+
+def run_failure(result: Execution, lang: Language, limits: RunLimits) -> tuple[Status, str] | None:
+    """How the run itself failed (sandbox, output, memory, time, exit status), or None."""
     stderr = _text(result.stderr, lang.stderr_noise)
     if not result.started:
         return Status.INFRA_ERROR, "sandbox failed to start: " + stderr
@@ -316,8 +330,7 @@ def judge(
         return Status.TIME_LIMIT, f"killed by SIGXCPU at {cpu:.2f} s CPU counted"
     if result.exit_code != 0:
         return Status.RUNTIME_ERROR, f"exit code {result.exit_code}: {stderr}"
-    ok, why = compare(expected, result.stdout.decode("utf-8", "replace"), exact=exact)
-    return (Status.OK, "") if ok else (Status.WRONG_ANSWER, why)
+    return None
 
 
 def _text(raw: bytes, noise: tuple[str, ...] = ()) -> str:

@@ -1,0 +1,56 @@
+"""What a language says about function problems, and the protocol its test driver speaks.
+
+A function problem's candidate is a function, not a program. A language that takes them
+sets `Language.functions` to a `FunctionSupport`: how its types, its literals and a
+function header with its doc comment are written, and a **test driver**: one program,
+built around the candidate's code, that calls the function on every test in one process
+and reports each result. MultiPL-E's design: one small translator per language, one
+generic harness (`verify/functions.py`).
+
+The driver protocol, the same in every language:
+
+- stdin's first line is a per-run random token. The driver reads it before any candidate
+  code runs, and prefixes every line it reports with it; other output (the candidate's
+  prints, a forged result line without the token) is ignored.
+- for test `i` (0-based) it writes `TOKEN i ok JSON` with the returned value as canonical
+  JSON (`types.canonical`: tuples as lists; what the driver serialises from the language's
+  own values, type by type, never through the value's own `==`, `toString` or `valueOf`),
+  or `TOKEN i error MESSAGE` when the call raised or the result could not be serialised;
+- after the last test, `TOKEN done`. A run without it (an early `exit(0)`, a crash) fails
+  every test not reported.
+
+The host compares each result with the expected value (`types.values_equal`): one place,
+one rule (floats to 1e-6), whatever the language.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from .types import Signature, Type
+
+
+class FunctionSupport(ABC):
+    """One language's writing of types, values, headers and the test driver."""
+
+    @abstractmethod
+    def type_name(self, t: Type) -> str:
+        """`t` in this language's notation (for prompts and drivers)."""
+
+    @abstractmethod
+    def literal(self, value: Any, t: Type) -> str:
+        """The canonical JSON value `value` of type `t` as a literal of this language."""
+
+    @abstractmethod
+    def header(self, sig: Signature, doc: str) -> str:
+        """The function's header with `doc` as its doc comment: the prompt's signature."""
+
+    @abstractmethod
+    def driver(self, code: str, sig: Signature, calls: list[list[Any]]) -> str:
+        """The program that runs `code`'s function on each argument list of `calls` and
+        reports by the protocol above (the token comes on stdin, not in the text)."""
+
+    def unsupported(self, sig: Signature) -> str | None:
+        """Why this language cannot express `sig`, or None (the default: it can)."""
+        return None
