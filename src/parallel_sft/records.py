@@ -199,6 +199,18 @@ class Verdict:
         )
 
 
+def stdio_only(problems: list[Problem], command: str) -> None:
+    """Refuse function problems in a stage that does not take them yet, in one line."""
+    functions = [p.id for p in problems if p.kind == "function"]
+    if functions:
+        from .errors import PsftError
+
+        raise PsftError(
+            f"{command} does not take function problems yet ({len(functions)} here, e.g. "
+            f"{functions[0]}); `psft verify` judges them (Python for now)"
+        )
+
+
 def problem_features():  # -> datasets.Features
     from datasets import Features, Value
 

@@ -100,6 +100,8 @@ def test_known_sources():
         "sample",
         "deepmind/code_contests",
         "BAAI/TACO",
+        "openai/openai_humaneval",
+        "google-research-datasets/mbpp",
         "codeparrot/apps",
         "open-r1/codeforces",
     }

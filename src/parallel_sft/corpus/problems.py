@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import PsftError
-from ..records import Problem, Status
+from ..records import Problem, Status, stdio_only
 from ..verify.cache import VerdictCache, verify_cached
 from ..verify.job import reference_candidates
 from .config import BuildConfig
@@ -26,6 +26,7 @@ def load_problems(config: BuildConfig) -> tuple[list[Problem], dict[str, int]]:
         columns=dict(config.columns) or None,
         limit=config.limit,
     )
+    stdio_only(problems, "psft corpus build")
     counts = {"loaded": len(problems), **{f"skipped_{k}": v for k, v in sorted(skipped.items())}}
     if not problems:
         raise PsftError(f"source {config.source!r} gave no usable problems ({_reasons(skipped)})")

@@ -257,31 +257,25 @@ def infer(values: list[Any]) -> Type:
     Raises AmbiguousTypeError where the values do not decide (an empty list's items,
     ints with strings, a tuple of varying length).
 
-    >>> str(infer([None, 3])), str(infer([{"a": [1]}, {}]))
-    ('Optional[int]', 'dict[str, list[int]]')
+    >>> str(infer([None, 3])), str(infer([{"a": [1]}, {}])), str(infer([([], [4]), ([1], [])]))
+    ('Optional[int]', 'dict[str, list[int]]', 'tuple[list[int], list[int]]')
     """
-    found = _infer_many(values)
-    if found is None:
-        raise AmbiguousTypeError("no value decides the type (only empty lists or dicts)")
+    found = UNKNOWN
+    for value in values:
+        found = _join(found, _infer_one(value))
+    if _undecided(found):
+        raise AmbiguousTypeError(f"the values do not decide the type: {found}")
     return found
 
 
-def _infer_many(values: list[Any]) -> Type | None:
-    """None when no value tells (all empty containers); raises on a conflict."""
-    result: Type | None = None
-    empty_containers = set()
-    for value in values:
-        t = _infer_one(value)
-        if t is None:
-            empty_containers.add("dict" if isinstance(value, dict) else "list")
-            continue
-        result = t if result is None else _join(result, t)
-    if result is not None and empty_containers - {result.name}:
-        raise AmbiguousTypeError(f"values of type {result} and empty containers together")
-    return result
+UNKNOWN = Type("?")  # what an empty list's items are, until another value says
 
 
-def _infer_one(value: Any) -> Type | None:
+def _undecided(t: Type) -> bool:
+    return t == UNKNOWN or any(_undecided(a) for a in t.args)
+
+
+def _infer_one(value: Any) -> Type:
     if value is None:
         return NONE
     if isinstance(value, bool):
@@ -293,22 +287,25 @@ def _infer_one(value: Any) -> Type | None:
     if isinstance(value, str):
         return STR
     if isinstance(value, tuple):
-        parts = [_infer_one(v) for v in value]
-        if not value or any(p is None for p in parts):
-            return None
-        return Type("tuple", tuple(parts))  # type: ignore[arg-type]
+        return Type("tuple", tuple(_infer_one(v) for v in value))
     if isinstance(value, list):
-        item = _infer_many(value)
-        return None if item is None else list_of(item)
+        item = UNKNOWN
+        for v in value:
+            item = _join(item, _infer_one(v))
+        return list_of(item)
     if isinstance(value, dict):
-        keys, items = _infer_many(list(value)), _infer_many(list(value.values()))
-        return None if keys is None or items is None else Type("dict", (keys, items))
+        key, item = UNKNOWN, UNKNOWN
+        for k, v in value.items():
+            key, item = _join(key, _infer_one(k)), _join(item, _infer_one(v))
+        return Type("dict", (key, item))
     raise AmbiguousTypeError(f"a value of no supported type: {type(value).__name__}")
 
 
 def _join(a: Type, b: Type) -> Type:
-    if a == b:
+    if a == b or b == UNKNOWN:
         return a
+    if a == UNKNOWN:
+        return b
     if a == NONE or b == NONE:
         return optional(b if a == NONE else a)
     if a.name == "optional" or b.name == "optional":

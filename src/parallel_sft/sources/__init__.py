@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import PsftError
 from ..records import Problem
-from . import apps, code_contests, codeforces, sample, taco
+from . import apps, code_contests, codeforces, humaneval, mbpp, sample, taco
 from .base import (
     Skip,
     SourceUnavailableError,
@@ -30,7 +30,7 @@ from .base import (
 )
 from .local import load_local
 
-_MODULES: tuple[ModuleType, ...] = (code_contests, taco, apps, codeforces)
+_MODULES: tuple[ModuleType, ...] = (code_contests, taco, apps, codeforces, humaneval, mbpp)
 
 #: Source name -> loader. Hub ids are fetched with ``datasets.load_dataset``; ``sample``
 #: is the bundled offline default.
@@ -55,6 +55,7 @@ def load_hub_dataset(dataset_id: str, *, split: str = "train"):  # -> datasets.D
     import datasets
 
     module = _BY_NAME[dataset_id]
+    split = getattr(module, "ONLY_SPLIT", None) or split
     data_files = getattr(module, "HUB_DATA_FILES", None)  # (builder, pattern) or None
     try:
         if data_files:
@@ -85,6 +86,41 @@ def source_solutions(
     return module.parallel_solutions(data, source_lang=source_lang, problem_ids=set(problem_ids))
 
 
+def load_local_copy(name: str, path: str, *, split: str = "train", label: str | None = None):
+    """A known dataset's `split` from local files in its own schema, read by `datasets`:
+    a saved dataset directory, a directory of parquet/JSON(L) files (the split's own files
+    where their names say so), or one such file (`.gz` too). Offline clusters keep Hub
+    data this way; nothing is downloaded. `label` names it in errors (what the user typed).
+    Returns a `datasets.Dataset`."""
+    import datasets
+
+    split = getattr(_BY_NAME[name], "ONLY_SPLIT", None) or split
+    where, label = Path(path).expanduser(), f"{label or name}:{path}"
+    if not where.exists():
+        raise PsftError(f"{label}: no such file or directory")
+    try:
+        if (where / "dataset_dict.json").exists() or (where / "dataset_info.json").exists():
+            saved = datasets.load_from_disk(str(where))
+            return saved[split] if isinstance(saved, datasets.DatasetDict) else saved
+        files = [where] if where.is_file() else _data_files(where, split)
+        if not files:
+            raise PsftError(f"{label}: no parquet, JSON or JSONL files there")
+        builder = "parquet" if files[0].name.endswith(".parquet") else "json"
+        return datasets.load_dataset(builder, data_files=[str(f) for f in files], split="train")
+    except PsftError:
+        raise
+    except Exception as err:  # datasets raises many types for unreadable files
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise PsftError(f"{label}: cannot read it: {reason}") from err
+
+
+def _data_files(folder: Path, split: str) -> list[Path]:
+    suffixes = (".parquet", ".jsonl", ".json", ".jsonl.gz", ".json.gz")
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+    mine = [p for p in found if split in p.name or p.parent.name == split]
+    return mine or found
+
+
 def known_sources() -> list[str]:
     return sorted(SOURCES)
 
@@ -105,7 +141,14 @@ def load_source(
     """
     skipped: Counter[str] = Counter()
     name = _ALIASES.get(name_or_path, name_or_path)
-    if name == sample.SOURCE:
+    prefix, _, local = name_or_path.partition(":")
+    if local and _ALIASES.get(prefix, prefix) in _BY_NAME:  # NAME:PATH, a local copy
+        name = _ALIASES.get(prefix, prefix)
+        data = load_local_copy(name, local, split=split, label=prefix)
+        problems = SOURCES[name](
+            data, source_lang=source_lang, skipped=skipped, split=split, **options
+        )
+    elif name == sample.SOURCE:
         problems = sample.load(source_lang=source_lang, skipped=skipped)
     elif name in _BY_NAME:
         data = load_hub_dataset(name, split=split)
@@ -131,10 +174,13 @@ __all__ = [
     "apps",
     "code_contests",
     "codeforces",
+    "humaneval",
     "known_sources",
     "load_hub_dataset",
     "load_local",
+    "load_local_copy",
     "load_source",
+    "mbpp",
     "sample",
     "source_solutions",
     "taco",

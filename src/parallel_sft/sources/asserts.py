@@ -7,6 +7,7 @@ expected value a literal (`ast.literal_eval`: numbers, strings, lists, tuples, d
 True/False/None, negative numbers):
 
     assert f(ARGS) == EXPECTED            (or EXPECTED == f(ARGS))
+    assert tuple(f(ARGS)) == tuple(EXPECTED)   (list(...) too: both sides compared as lists)
     assert f(ARGS) is True | False | None
     assert f(ARGS)  /  assert not f(ARGS)  (expected True / False)
     assert abs(f(ARGS) - EXPECTED) < EPS   (or <=; math.isclose(f(ARGS), EXPECTED))
@@ -92,6 +93,8 @@ def _ignorable(node: ast.stmt) -> bool:
 def _call(test: ast.expr, names: set[str]) -> Call:
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, op, right = test.left, test.ops[0], test.comparators[0]
+        if isinstance(op, ast.Eq) and _sequence_cast(left) and _sequence_cast(right):
+            left, right = left.args[0], right.args[0]  # tuple(f(x)) == tuple([1, 2])
         if isinstance(op, ast.Eq):
             if _is_call(left, names):
                 return Call(_args(left), _literal(right))
@@ -114,6 +117,18 @@ def _call(test: ast.expr, names: set[str]) -> Call:
     if _is_isclose(test) and _is_call(test.args[0], names):
         return Call(_args(test.args[0]), _number(_literal(test.args[1])))
     raise _Drop(f"not a literal call of the function: {_clip(ast.unparse(test))}")
+
+
+def _sequence_cast(node: ast.expr) -> bool:
+    """`tuple(x)` or `list(x)`: on both sides of `==` it compares sequences item by item,
+    which is what comparing canonical values does (tuples and lists are both lists)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("tuple", "list")
+        and len(node.args) == 1
+        and not node.keywords
+    )
 
 
 def _is_call(node: ast.expr, names: set[str]) -> bool:

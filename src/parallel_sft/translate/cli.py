@@ -80,6 +80,7 @@ def translate_command(
     from ..backends import get_backend
     from ..backends.base import SamplingParams
     from ..languages import parse_languages
+    from ..records import stdio_only
     from ..tables import write_rows
     from ..verify.job import load_problems
     from .cache import CompletionCache
@@ -87,6 +88,7 @@ def translate_command(
 
     targets = parse_languages(langs)
     problems = list(load_problems(problems_path).values())[:limit]
+    stdio_only(problems, "psft translate")
     examples = registry_examples() if few_shot else None
     requests = build_requests(problems, targets, examples=examples)
     if not requests:

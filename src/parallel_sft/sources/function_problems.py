@@ -1,0 +1,139 @@
+"""What the function-level sources (HumanEval, MBPP) share: from a Python reference and
+assert statements to a `kind="function"` Problem, or a Skip that says why.
+
+The signature comes from the reference's annotations where every parameter and the
+return have one. Otherwise it is inferred from the test values (`types.infer`) and the
+problem is tagged `types_inferred`; where the values do not decide a type (an empty
+list's items, an int here and a string there) the problem is skipped as
+`ambiguous_types`, never guessed. Ints and floats in one place widen to float: a
+reference that tells them apart (HumanEval/92 and /151 do) then fails its own tests,
+which `corpus build --check-reference` catches. Tests whose values do not have the
+signature's types are dropped; a problem left without tests is skipped
+(`no_literal_tests`). Asserts that are not literal calls (`sources/asserts.py`) and
+dropped tests are counted in `skipped` under `asserts_dropped`, beside the skip reasons,
+so a loader's report says how much testing it kept.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from typing import Any
+
+from ..languages.types import (
+    AmbiguousTypeError,
+    Signature,
+    TypeSyntaxError,
+    conforms,
+    infer,
+    parse_signature,
+)
+from ..records import Problem, Reference, call_test
+from .asserts import ParsedAsserts
+from .base import Skip
+
+ASSERTS_DROPPED = "asserts_dropped"
+
+
+def function_problem(
+    *,
+    problem_id: str,
+    source: str,
+    reference: str,
+    entry_point: str,
+    parsed: ParsedAsserts,
+    statement: str | None = None,
+    skipped: Counter[str] | None = None,
+    time_limit_s: float = 2.0,
+) -> Problem | Skip:
+    """A function Problem from `reference` (Python code defining `entry_point`) and its
+    parsed asserts; `statement` defaults to the function's docstring."""
+    if skipped is not None and parsed.dropped:
+        skipped[ASSERTS_DROPPED] += len(parsed.dropped)
+    try:
+        tree = ast.parse(reference)
+    except SyntaxError:
+        return Skip("reference_does_not_parse")
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == entry_point]
+    if not found:
+        return Skip("no_entry_point", entry_point)
+    function = found[0]
+    if not parsed.calls:
+        return Skip("no_literal_tests", "; ".join(parsed.dropped[:3]))
+    try:
+        sig = _signature(reference, function, parsed)
+    except AmbiguousTypeError as err:
+        return Skip("ambiguous_types", str(err))
+    except TypeSyntaxError as err:
+        return Skip("unsupported_types", str(err))
+    tests = [
+        call_test(list(call.args), call.expected)
+        for call in parsed.calls
+        if len(call.args) == len(sig.params)
+        and all(conforms(v, t) for v, (_, t) in zip(call.args, sig.params, strict=True))
+        and conforms(call.expected, sig.returns)
+    ]
+    if skipped is not None and len(tests) < len(parsed.calls):
+        skipped[ASSERTS_DROPPED] += len(parsed.calls) - len(tests)
+    if not tests:
+        return Skip("no_literal_tests", "no test has the signature's types")
+    doc = statement if statement is not None else ast.get_docstring(function) or ""
+    inferred = str(sig) != _annotated(function)
+    return Problem(
+        id=problem_id,
+        source=source,
+        statement=doc.strip(),
+        tests=tests,
+        reference=Reference("python", reference),
+        kind="function",
+        time_limit_s=time_limit_s,
+        entry_point=entry_point,
+        signature=str(sig),
+        tags=["types_inferred"] if inferred else [],
+    )
+
+
+def _annotated(function: ast.FunctionDef) -> str | None:
+    try:
+        return str(parse_signature(ast.unparse(function), function.name))
+    except TypeSyntaxError:
+        return None
+
+
+def _signature(reference: str, function: ast.FunctionDef, parsed: ParsedAsserts) -> Signature:
+    """The annotated signature where it is complete, else one inferred from the tests."""
+    names = [a.arg for a in function.args.posonlyargs + function.args.args]
+    annotated = all(
+        a.annotation is not None for a in function.args.posonlyargs + function.args.args
+    )
+    if annotated and function.returns is not None:
+        return parse_signature(ast.unparse(function), function.name)
+    arity = {len(c.args) for c in parsed.calls}
+    if arity != {len(names)}:
+        raise AmbiguousTypeError(
+            f"{function.name} takes {len(names)} arguments, tests pass {arity}"
+        )
+    params = tuple(
+        (name, infer([call.args[i] for call in parsed.calls])) for i, name in enumerate(names)
+    )
+    returns = infer([call.expected for call in parsed.calls])
+    return Signature(function.name, params, returns)
+
+
+def first_called(parsed_source: str, candidates: list[str]) -> str | None:
+    """The first of `candidates` (function names) that `parsed_source` calls."""
+    try:
+        tree = ast.parse(parsed_source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in candidates:
+                return node.func.id
+    return None
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value]
