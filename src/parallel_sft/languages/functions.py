@@ -17,7 +17,12 @@ The driver protocol, the same in every language:
   own values, type by type, never through the value's own `==`, `toString` or `valueOf`),
   or `TOKEN i error MESSAGE` when the call raised or the result could not be serialised;
 - after the last test, `TOKEN done`. A run without it (an early `exit(0)`, a crash) fails
-  every test not reported.
+  every test not reported;
+- an interpreted language whose driver compiles the candidate itself reports a syntax
+  error as `TOKEN compile MESSAGE` (a COMPILE_ERROR, as a compiler's would be).
+
+Forging a result line cannot earn a pass: the expected values never enter the sandbox (the
+driver gets only the arguments), and the host compares.
 
 The host compares each result with the expected value (`types.values_equal`): one place,
 one rule (floats to 1e-6), whatever the language.

@@ -45,7 +45,12 @@ def __psft_main():
 
     namespace = {"__name__": "__psft_candidate__", "__builtins__": __builtins__}
     try:
-        exec(compile(SOURCE, "main.py", "exec"), namespace)
+        program = compile(SOURCE, "main.py", "exec")
+    except (SyntaxError, ValueError) as err:
+        report("compile " + dumps(exact(err).__name__ + ": " + str(err)[:300]))
+        return
+    try:
+        exec(program, namespace)
         function = namespace[ENTRY]
     except BaseException as err:
         for index in range(len(CALLS)):

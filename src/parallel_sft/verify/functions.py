@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from .runner import VerifyConfig, _Job
 
 
+COMPILE = -1  # the report key of a driver's `compile` line
+
+
 class FunctionProblemError(PsftError):
     """A function problem this language cannot run (no driver, or a signature it cannot
     express); the candidate gets COMPILE_ERROR with this message."""
@@ -70,6 +73,9 @@ def read_reports(stdout: bytes, token: str) -> tuple[dict[int, tuple[str, str]],
         rest = raw[len(prefix) :]
         if rest == "done":
             done = True
+            continue
+        if rest.startswith("compile "):
+            reports[COMPILE] = ("compile", rest.removeprefix("compile "))
             continue
         index, _, tail = rest.partition(" ")
         kind, _, payload = tail.partition(" ")
@@ -128,6 +134,10 @@ def run_calls(job: _Job, problem: Problem, config: VerifyConfig, compile_ms: flo
     )
     result = job.execute(job.run, limits, name="calls", stdin=stdin)
     reports, done = read_reports(result.stdout, token)
+    if COMPILE in reports:  # the driver compiled the candidate itself, and it did not
+        detail = _clip(_unquote(reports[COMPILE][1]), 300)
+        return Verdict(Status.COMPILE_ERROR, 0, total, compile_ms, result.wall_s * 1000,
+                       result.peak_memory_mb, detail)  # fmt: skip
     passed, status, detail = judge_calls(problem, reports)
     verdict = Verdict(Status.OK, passed, total, compile_ms, result.wall_s * 1000,
                       result.peak_memory_mb)  # fmt: skip
