@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..languages.types import (
@@ -29,8 +30,9 @@ from ..languages.types import (
     parse_signature,
 )
 from ..records import Problem, Reference, call_test
+from .apps import check_source_language
 from .asserts import ParsedAsserts
-from .base import Skip
+from .base import Row, Skip, run_loader
 
 ASSERTS_DROPPED = "asserts_dropped"
 
@@ -118,6 +120,25 @@ def _signature(reference: str, function: ast.FunctionDef, parsed: ParsedAsserts)
     )
     returns = infer([call.expected for call in parsed.calls])
     return Signature(function.name, params, returns)
+
+
+def make_load(
+    source: str, convert: Callable[..., Problem | Skip]
+) -> Callable[..., Iterator[Problem]]:
+    """The `load(data, *, source_lang, skipped, **options)` of a function-level source
+    whose rows `convert(row, skipped=...)` turns into problems (Python references only)."""
+
+    def load(
+        data: Iterable[Row],
+        *,
+        source_lang: str = "python",
+        skipped: Counter[str] | None = None,
+        **options: Any,
+    ) -> Iterator[Problem]:
+        check_source_language(source, source_lang)
+        return run_loader(data, lambda _, row: convert(row, skipped=skipped), skipped)
+
+    return load
 
 
 def first_called(parsed_source: str, candidates: list[str]) -> str | None:

@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ..records import Problem
-from .apps import check_source_language
 from .asserts import calls_from_asserts
-from .base import Row, Skip, run_loader
-from .function_problems import as_list, first_called, function_problem
+from .base import Row, Skip
+from .function_problems import as_list, first_called, function_problem, make_load
 
 SOURCE = "mbpp"
 HUB_ID = "google-research-datasets/mbpp"
@@ -54,12 +51,4 @@ def convert(row: Row, *, skipped: Counter[str] | None = None) -> Problem | Skip:
     )
 
 
-def load(
-    data: Iterable[Row],
-    *,
-    source_lang: str = "python",
-    skipped: Counter[str] | None = None,
-    **options: Any,
-) -> Iterator[Problem]:
-    check_source_language(SOURCE, source_lang)
-    return run_loader(data, lambda _, row: convert(row, skipped=skipped), skipped)
+load = make_load(SOURCE, convert)
