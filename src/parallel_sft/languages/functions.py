@@ -37,7 +37,13 @@ from .types import Signature, Type
 
 
 class FunctionSupport(ABC):
-    """One language's writing of types, values, headers and the test driver."""
+    """One language's writing of types, values, headers and the test driver.
+
+    `conventions` is what a prompt tells a model about writing a function in this
+    language (the toolchain version, what is available); empty: nothing to add.
+    """
+
+    conventions: str = ""
 
     @abstractmethod
     def type_name(self, t: Type) -> str:

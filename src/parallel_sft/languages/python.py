@@ -71,6 +71,8 @@ __psft_main()
 
 
 class PythonFunctions(FunctionSupport):
+    conventions = "Python 3.11: the standard library and numpy are available."
+
     def type_name(self, t: Type) -> str:
         if t.name == "optional":
             return f"{self.type_name(t.args[0])} | None"

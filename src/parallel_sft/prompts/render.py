@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..backends.base import Chat
 from ..languages import Language, get_language
+from ..languages.types import parse_signature
 from ..records import Problem
 from . import templates as t
 
@@ -48,6 +49,36 @@ def _translate_turn(statement: str, code: str, source: Language, target: Languag
     )
 
 
+def _function_parts(problem: Problem, target: Language) -> dict[str, str]:
+    """The requirements and answer format of a function problem in `target`."""
+    if target.functions is None:
+        raise ValueError(f"{target.display} does not take function problems yet")
+    sig = parse_signature(problem.signature or "", problem.entry_point)
+    conventions = target.functions.conventions or f"Write idiomatic {target.display}."
+    requirements = t.FUNCTION_REQUIREMENTS.format(
+        target=target.display,
+        conventions=conventions,
+        tag=target.name,
+        header=target.functions.header(sig, problem.statement).strip(),
+    )
+    answer_format = t.FUNCTION_ANSWER_FORMAT.format(target=target.display, tag=target.name)
+    return {"requirements": requirements, "answer_format": answer_format}
+
+
+def _render_function_translate(problem: Problem, target: Language) -> RenderedPrompt:
+    assert problem.reference is not None
+    source = get_language(problem.reference.language)
+    turn = t.TRANSLATE_FUNCTION.format(
+        source=source.display,
+        target=target.display,
+        source_tag=source.name,
+        code=problem.reference.code.strip(),
+        **_function_parts(problem, target),
+    )
+    chat = [{"role": "system", "content": t.SYSTEM_FUNCTION}, {"role": "user", "content": turn}]
+    return RenderedPrompt(chat, t.TRANSLATE_FUNCTION_VERSION)
+
+
 def render_translate(
     problem: Problem,
     target: Language | str,
@@ -62,6 +93,8 @@ def render_translate(
     target = get_language(target) if isinstance(target, str) else target
     if problem.reference is None:
         raise ValueError(f"problem {problem.id} has no reference solution to translate")
+    if problem.kind == "function":  # few-shot examples are stdio programs: not shown
+        return _render_function_translate(problem, target)
     source = get_language(problem.reference.language)
     chat: Chat = [{"role": "system", "content": t.SYSTEM}]
     for example, program in examples:
@@ -77,6 +110,14 @@ def render_translate(
 def render_solve(problem: Problem, target: Language | str) -> RenderedPrompt:
     """The chat asking for a `target` solution from the statement alone (eval, RL)."""
     target = get_language(target) if isinstance(target, str) else target
+    if problem.kind == "function":
+        turn = t.SOLVE_FUNCTION.format(
+            target=target.display,
+            statement=problem.statement.strip(),
+            **_function_parts(problem, target),
+        )
+        chat = [{"role": "system", "content": t.SYSTEM_FUNCTION}, {"role": "user", "content": turn}]
+        return RenderedPrompt(chat, t.SOLVE_FUNCTION_VERSION)
     turn = t.SOLVE.format(
         target=target.display,
         statement=problem.statement.strip(),
@@ -129,12 +170,24 @@ def render_repair(
     expected: str = "",
     got: str = "",
     error: str = "",
+    call: str | None = None,
 ) -> RenderedPrompt:
     """The earlier chat, the model's answer, and a turn that shows it what failed: the
-    compiler's message, or the first failing test (input, expected, got)."""
+    compiler's message, or the first failing test (input, expected, got), or for a
+    function problem the failing `call` ("f([1, 2]) returned 3, expected 4")."""
     target = get_language(target) if isinstance(target, str) else target
     answer_format = _answer_format(target)
-    if compile_error is not None:
+    if call is not None:
+        answer_format = t.FUNCTION_ANSWER_FORMAT.format(target=target.display, tag=target.name)
+    if call is not None and compile_error is None:
+        turn = t.REPAIR_CALL.format(
+            target=target.display,
+            status=status,
+            detail=_clip(call),
+            error=f"It wrote to stderr:\n```\n{error.strip()}\n```\n" if error.strip() else "",
+            answer_format=answer_format,
+        )
+    elif compile_error is not None:
         turn = t.REPAIR_COMPILE.format(
             target=target.display, error=compile_error.strip(), answer_format=answer_format
         )

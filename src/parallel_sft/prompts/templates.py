@@ -6,6 +6,8 @@ TRANSLATE_VERSION = "translate/v1"
 REPAIR_VERSION = "repair/v1"
 SOLVE_VERSION = "solve/v1"
 SOLVE_PARALLEL_VERSION = "solve-parallel/v1"
+TRANSLATE_FUNCTION_VERSION = "translate-function/v1"
+SOLVE_FUNCTION_VERSION = "solve-function/v1"
 
 SYSTEM = (
     "You are an expert competitive programmer. You write complete, correct and efficient "
@@ -84,4 +86,53 @@ Your program's output:
 ```
 {got}
 ```
+{error}Find the bug and fix it. {answer_format}"""
+
+# Function problems: the answer is one function with the header the target's
+# `FunctionSupport.header` writes (its types, its doc comment), not a program.
+
+SYSTEM_FUNCTION = (
+    "You are an expert programmer. You write correct, efficient functions that compile with "
+    "the stated toolchain and do exactly what their documentation says."
+)
+
+FUNCTION_REQUIREMENTS = """\
+## Requirements for the {target} function
+- {conventions}
+- Implement exactly this function, with this name, these parameter and return types:
+```{tag}
+{header}
+```
+- Write the function and any helpers or imports it needs, and nothing else: no main \
+function, no reading input, no printing, no tests or examples.
+- Keep the algorithm and its time complexity; never hard-code answers."""
+
+FUNCTION_ANSWER_FORMAT = (
+    "Answer with the {target} function in a single ```{tag} code block, and nothing else."
+)
+
+TRANSLATE_FUNCTION = """\
+Translate this {source} function into {target}.
+
+## {source} function
+```{source_tag}
+{code}
+```
+
+{requirements}
+
+{answer_format}"""
+
+SOLVE_FUNCTION = """\
+Write this function in {target}.
+
+## Task
+{statement}
+
+{requirements}
+
+{answer_format}"""
+
+REPAIR_CALL = """\
+Your {target} function fails a test ({status}): {detail}
 {error}Find the bug and fix it. {answer_format}"""

@@ -43,13 +43,22 @@ def repair_request(
         >>> "expected '2', got '3'" in req.prompt.chat[-1]["content"]
         True
     """
+    function = problem.kind == "function"
     if status in _BEFORE_RUN:
-        prompt = render_repair(previous, response, lang, compile_error=_EXIT.sub("", detail))
+        prompt = render_repair(
+            previous, response, lang, compile_error=_EXIT.sub("", detail),
+            call="" if function else None,
+        )  # fmt: skip
+        return Request(problem, lang, prompt)
+    name = status.value.replace("_", " ").lower()
+    if function:  # the detail names the call, what it returned or raised, and the expected
+        match = _TEST.match(detail)
+        call = match.group(2) if match else detail
+        prompt = render_repair(previous, response, lang, status=name, call=call)
         return Request(problem, lang, prompt)
     match = _TEST.match(detail)
     index, reason = (int(match.group(1)), match.group(2)) if match else (1, detail)
     test = problem.tests[min(index, len(problem.tests)) - 1]
-    name = status.value.replace("_", " ").lower()
     if status is Status.WRONG_ANSWER:
         got, error = f"(differs from the expected output: {reason})", ""
     else:
