@@ -21,6 +21,11 @@ under sanitizers (a compile error or the first report), as such programs would.
     python benchmarks/verify_throughput.py                 # every PL, 4 copies each
     python benchmarks/verify_throughput.py --langs c,python,java --copies 8
     python benchmarks/verify_throughput.py --only sanitizer --copies 2
+    python benchmarks/verify_throughput.py --only functions --copies 8
+
+The function table (every PL with a test driver) judges the hand-written correct functions
+of tests/fixtures/functions/ on their problems, all tests in one driver process, and again
+split into one problem per test, as a harness that starts a process per test would.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import argparse
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from parallel_sft.languages import parse_languages
@@ -152,26 +158,72 @@ def sanitizer_table(samples: dict[str, Problem], langs, copies: int, workers: in
     print(f"{'all':<24}{totals[0]:>9.2f}{totals[1]:>13.2f}{totals[1] / totals[0]:>7.2f}x")
 
 
+def function_items(lang, per_test: bool):
+    """The hand-written correct functions of tests/fixtures/functions/<lang>/ on their
+    problems: as they are (all tests in one driver process), or split into one problem per
+    test (a driver per test: one process each, and one build each for compiled PLs)."""
+    problems = {}
+    for line in (FIXTURES / "functions" / "problems.jsonl").read_text().splitlines():
+        problem = Problem.from_dict(json.loads(line))
+        problems[problem.id.removeprefix("fn/")] = problem
+    items = []
+    for path in sorted((FIXTURES / "functions" / lang.name).glob("*.ok.*")):
+        problem = problems[path.name.split(".")[0]]
+        code = path.read_text()
+        singles = [replace(problem, tests=[t]) for t in problem.tests] if per_test else [problem]
+        items += [(Candidate(problem.id, lang.name, code), p) for p in singles]
+    return items
+
+
+def function_table(langs, copies: int, workers: int) -> None:
+    """Rows per PL with a test driver: function candidates per second, all tests in one
+    process against one process per test, and the ratio of their wall times."""
+    header = (
+        f"{'language':<12}{'candidates':>11}{'tests':>7}{'one/s':>8}{'per-test/s':>12}{'ratio':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for lang in langs:
+        if lang.functions is None or not (FIXTURES / "functions" / lang.name).is_dir():
+            continue
+        together = function_items(lang, per_test=False) * copies
+        apart = function_items(lang, per_test=True) * copies
+        t_one, one = timed(together, VerifyConfig(sanitize=False), workers)
+        t_apart, split = timed(apart, VerifyConfig(sanitize=False), workers)
+        bad = [v for v in one + split if not v.ok]
+        if bad:
+            raise SystemExit(f"{lang.name} functions failed: {bad[0].status} {bad[0].detail}")
+        print(
+            f"{lang.name:<12}{len(together):>11}{len(apart):>7}{len(together) / t_one:>8.2f}"
+            f"{len(together) / t_apart:>12.2f}{t_apart / t_one:>7.2f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--langs", default="all")
     parser.add_argument("--copies", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
-    parser.add_argument("--only", choices=("sandbox", "sanitizer"), default=None)
+    parser.add_argument("--only", choices=("sandbox", "sanitizer", "functions"), default=None)
     args = parser.parse_args()
 
     samples = {p.id: p for p in load_sample_problems()}
     problem = samples["sample/sum-two"]
     langs = parse_languages(args.langs)
     print(f"{args.copies} copies of each program, {args.workers} workers, {Sandbox().describe()}")
-    if args.only != "sanitizer":
+    if args.only in (None, "sandbox"):
         print(f"registry examples on {problem.id} ({len(problem.tests)} tests each):")
         sandbox_table(problem, langs, args.copies, args.workers)
     sanitized = [lang for lang in langs if lang.sanitizer is not None]
-    if args.only != "sandbox" and sanitized:
+    if args.only in (None, "sanitizer") and sanitized:
         print()
         print("the sanitized pass (ASan + UBSan, warnings as errors), sandboxed:")
         sanitizer_table(samples, sanitized, args.copies, args.workers)
+    if args.only in (None, "functions"):
+        print()
+        print("function problems (tests/fixtures/functions), all tests in one process or one")
+        print("process per test (a driver each, built each time for compiled PLs):")
+        function_table(langs, args.copies, args.workers)
 
 
 if __name__ == "__main__":
