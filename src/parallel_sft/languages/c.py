@@ -12,6 +12,8 @@ warnings that are almost always bugs made errors, and run on every test again (s
   `return 0` C99 makes implicit) that can fall off its end are errors;
 - the instrumented build: -O1, line tables for the reports, no recovery (the first report
   ends the run with a non-zero exit).
+
+Function problems: `c_functions.CFunctions` (the types' C spelling and the test driver).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 import shlex
 
 from .base import Language, Sanitizer
+from .c_functions import CFunctions
 
 # Warnings that are almost always bugs, as errors. -Werror=format also enables -Wformat,
 # whose zero-length and snprintf-truncation checks are about legal code: left off.
@@ -138,4 +141,5 @@ LANGUAGE = Language(
         '    if (scanf("%lld %lld", &a, &b) != 2) return 1;\n'
         '    printf("%lld\\n", a + b);\n    return 0;\n}\n'
     ),
+    functions=CFunctions(),
 )
