@@ -1,6 +1,531 @@
-"""Ruby (MRI). ``ruby -c`` checks syntax without running."""
+"""Ruby (MRI). ``ruby -c`` checks syntax without running.
+
+Function problems: the candidate writes a top-level method (``def running_max(numbers)
+... end``) under a YARD doc comment that gives the types, as MultiPL-E's Ruby prompts do.
+The test driver (`DRIVER`) keeps the candidate out of the process that reports: see there.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
 
 from .base import Language
+from .entry import kids, parse, text
+from .functions import FunctionSupport
+from .types import Signature, Type
+
+# The test driver (protocol: functions.py). Ruby lets a program reopen any class, so no
+# code that shares a process with the candidate can be trusted to serialise honestly. Two
+# processes, then: the parent compiles the candidate (a SyntaxError is `TOKEN compile`),
+# makes itself non-dumpable (no /proc/PID/mem or fd/0 for the child to read the token
+# from), forks, and only then reads the token. The child points stdin at /dev/null and
+# stdout at stderr, waits for the go, loads the candidate (as "solution.rb", so an
+# `if __FILE__ == $0` block it kept stays off), calls the method on fresh arguments per
+# test and sends each result as Marshal bytes (C code: no to_s, ==, to_json or each of the
+# value is called; a subclass, an extended or a custom object carries its class name).
+# The parent, where no candidate code ever ran, reads the bytes with its own parser of
+# the plain subset of Marshal (nil, true, false, Integer, Float, String, Array, Hash; any
+# class name, link cycle or other ivar is refused), checks the value against the
+# signature exactly and writes the canonical JSON, token-prefixed, to fd 1.
+DRIVER = r"""
+require "json"
+
+module PsftDriver
+  Bad = Class.new(StandardError)
+  MAP = Array.instance_method(:map)
+  EACH_PAIR = Hash.instance_method(:each_pair)
+  INSTANCE_OF = Kernel.instance_method(:instance_of?)
+  METHOD = Kernel.instance_method(:method)
+
+  def self.main
+    begin
+      require "fiddle"
+      prctl = Fiddle::Function.new(Fiddle::Handle::DEFAULT["prctl"],
+                                   [Fiddle::TYPE_INT] + [Fiddle::TYPE_LONG] * 4, Fiddle::TYPE_INT)
+      prctl.call(4, 0, 0, 0, 0) # PR_SET_DUMPABLE 0
+    rescue StandardError, LoadError
+    end
+    begin
+      program = RubyVM::InstructionSequence.compile(SOURCE, "solution.rb", "solution.rb", 1)
+    rescue SyntaxError => e
+      token = STDIN.gets.to_s.strip
+      STDOUT.syswrite("#{token} compile #{JSON.generate(clip("SyntaxError: #{e.message}"))}\n")
+      exit!(0)
+    end
+    results, results_w = IO.pipe
+    go_r, go = IO.pipe
+    child = Process.fork do
+      [results, go].each(&:close)
+      STDIN.reopen(File::NULL)
+      STDOUT.reopen(STDERR)
+      exit!(1) unless go_r.read(1)
+      go_r.close
+      run_calls(program, results_w)
+    end
+    [results_w, go_r].each(&:close)
+    token = STDIN.gets.to_s.strip
+    go.write("g")
+    go.close
+    relay(token, results, child)
+  end
+
+  # The child: the candidate's code and calls. What it sends is only a claim the parent checks.
+  def self.run_calls(program, channel)
+    channel.binmode
+    channel.sync = true
+    dump = Marshal.method(:dump)
+    send = ->(kind, index, data) { channel.write([kind, index, data.bytesize].pack("aNN") + data) }
+    begin
+      program.eval
+      target = TOPLEVEL_BINDING.receiver
+      found = target.respond_to?(ENTRY, true)
+      raise NoMethodError, "no method `#{ENTRY}' defined at the top level" unless found
+      function = METHOD.bind_call(target, ENTRY)
+    rescue Exception => e
+      send.("L", 0, describe(e))
+      exit!(0)
+    end
+    CALLS.each_with_index do |make, index|
+      kind, payload = begin
+        ["o", dump.(plain(function.call(*make.call)))]
+      rescue Exception => e
+        ["e", describe(e)]
+      end
+      send.(kind, index, payload)
+    end
+    send.("D", CALLS.size, "")
+    exit!(0)
+  rescue Exception
+    exit!(1)
+  end
+
+  def self.describe(error)
+    "#{error.class.name}: #{error.message}".b
+  rescue Exception
+    "an exception whose message raised".b
+  end
+
+  # A Hash's default proc cannot be dumped: copy exact Hashes, through exact Arrays.
+  def self.plain(value)
+    if INSTANCE_OF.bind_call(value, Array)
+      MAP.bind_call(value) { |item| plain(item) }
+    elsif INSTANCE_OF.bind_call(value, Hash)
+      copy = {}
+      EACH_PAIR.bind_call(value) { |key, item| copy[plain(key)] = plain(item) }
+      copy
+    else
+      value
+    end
+  end
+
+  # The parent: the child's reports, checked, as protocol lines.
+  def self.relay(token, channel, child)
+    channel.binmode
+    say = ->(line) { STDOUT.syswrite("#{token} #{line}\n") }
+    total, expected, done = CALLS.size, 0, false
+    while (head = channel.read(9)) && head.bytesize == 9
+      kind, index, size = head.unpack("aNN")
+      payload = size.zero? ? "".b : channel.read(size)
+      break unless payload && payload.bytesize == size
+      if kind == "L" && expected.zero?
+        total.times { |i| say.("#{i} error #{text("loading the program: #{payload}")}") }
+        done = true
+      elsif kind == "D" && index == total && expected == total
+        done = true
+      elsif %w[o e].include?(kind) && index == expected && expected < total
+        say.("#{index} #{kind == "o" ? result(payload) : "error #{text(payload)}"}")
+        expected += 1
+        next
+      end
+      break
+    end
+    if done
+      say.("done")
+      exit!(0)
+    end
+    Process.kill(:KILL, child) rescue nil
+    _, status = Process.wait2(child)
+    exit!(status.signaled? ? 128 + status.termsig : status.exitstatus.to_i)
+  end
+
+  def self.result(payload)
+    "ok #{emit(Reader.new(payload).value, RETURNS)}"
+  rescue StandardError, SystemStackError => e
+    "error #{text("TypeError: #{e.message}")}"
+  end
+
+  def self.text(raw)
+    JSON.generate(clip(raw.dup.force_encoding(Encoding::UTF_8).scrub("?")))
+  end
+
+  def self.clip(message)
+    message.length > 300 ? message[0, 300] : message
+  end
+
+  # `value` (plain, from Reader) as canonical JSON of `type` ([kind, name, *parts]).
+  def self.emit(value, type)
+    kind, name, *parts = type
+    case kind
+    when :optional then return value.nil? ? "null" : emit(value, parts[0])
+    when :none then return "null" if value.nil?
+    when :bool then return value.to_s if value == true || value == false
+    when :int then return value.to_s if value.instance_of?(Integer)
+    when :float
+      return value.to_f.to_s if value.instance_of?(Float) || value.instance_of?(Integer)
+    when :str then return JSON.generate(utf8(value)) if value.instance_of?(String)
+    when :list
+      return "[#{value.map { |v| emit(v, parts[0]) }.join(", ")}]" if value.instance_of?(Array)
+    when :tuple
+      if value.instance_of?(Array) && value.size == parts.size
+        return "[#{value.zip(parts).map { |v, t| emit(v, t) }.join(", ")}]"
+      end
+    when :dict
+      if value.instance_of?(Hash)
+        keys = {}
+        pairs = value.map do |k, v|
+          key = emit(k, parts[0])
+          key = JSON.generate(key) if parts[0][0] == :int
+          raise Bad, "returned a Hash with the key #{key} twice" if keys[key]
+          keys[key] = true
+          "#{key}: #{emit(v, parts[1])}"
+        end
+        return "{#{pairs.join(", ")}}"
+      end
+    end
+    raise Bad, "returned #{shown(value)} where the signature has #{name}"
+  end
+
+  def self.shown(value)
+    value.nil? ? "nil" : "a#{"n" if value.class.name =~ /\A[AEIOU]/} #{value.class.name}"
+  end
+
+  def self.utf8(string)
+    binary = [Encoding::BINARY, Encoding::US_ASCII].include?(string.encoding)
+    out = binary ? string.dup.force_encoding(Encoding::UTF_8) : string.encode(Encoding::UTF_8)
+    out.valid_encoding? ? out : raise(Bad, "returned a String that is not valid UTF-8")
+  rescue EncodingError
+    raise Bad, "returned a String in #{string.encoding} that is not text"
+  end
+
+  # The plain subset of Marshal 4.8, and nothing else.
+  class Reader
+    KINDS = { ":" => "a Symbol", ";" => "a Symbol", "o" => "an object", "S" => "a Struct",
+              "C" => "a subclass's instance", "e" => "an extended object" }.freeze
+    def initialize(data)
+      @data, @pos, @objects, @symbols, @open = data.b, 0, [], [], {}
+    end
+
+    def value
+      raise Bad, "not a Marshal 4.8 value" unless byte == 4 && byte == 8
+      found = item
+      raise Bad, "trailing bytes after the value" unless @pos == @data.bytesize
+      found
+    end
+
+    def byte
+      found = @data.getbyte(@pos) or raise Bad, "a truncated value"
+      @pos += 1
+      found
+    end
+
+    def bytes(count)
+      raise Bad, "a truncated value" if count.negative? || @pos + count > @data.bytesize
+      @pos += count
+      @data.byteslice(@pos - count, count)
+    end
+
+    def long
+      c = byte
+      c -= 256 if c > 127
+      return 0 if c.zero?
+      return c - 5 if c > 4
+      return c + 5 if c < -4
+      x = 0
+      c.abs.times { |i| x |= byte << (8 * i) }
+      c.positive? ? x : x - (1 << (8 * -c))
+    end
+
+    def item
+      type = byte.chr
+      case type
+      when "0" then nil
+      when "T" then true
+      when "F" then false
+      when "i" then long
+      when "l"
+        sign = byte.chr
+        magnitude = bytes(2 * long).reverse.unpack1("H*").to_i(16)
+        (@objects << (sign == "-" ? -magnitude : magnitude)).last
+      when "f" then (@objects << number(bytes(long))).last
+      when '"' then (@objects << bytes(long)).last
+      when "I" then encoded
+      when "[", "{", "}" then container(type)
+      when "@"
+        index = long
+        raise Bad, "returned a value that contains itself" if @open[index]
+        raise Bad, "a bad object link" unless index.between?(0, @objects.size - 1)
+        @objects[index]
+      else raise Bad, "returned #{KINDS.fetch(type, "an unknown kind")}, not a plain value"
+      end
+    end
+
+    def number(digits)
+      { "inf" => Float::INFINITY, "-inf" => -Float::INFINITY, "nan" => Float::NAN }[digits] ||
+        Float(digits)
+    rescue ArgumentError
+      raise Bad, "a bad float"
+    end
+
+    def container(type)
+      index = @objects.size
+      found = (@objects << (type == "[" ? [] : {})).last
+      @open[index] = true
+      if type == "["
+        long.times { found << item }
+      else
+        long.times do
+          key = item
+          found[key] = item
+        end
+        item if type == "}" # the Hash's default value: not part of it
+      end
+      @open.delete(index)
+      found
+    end
+
+    def encoded
+      raise Bad, "returned an object with instance variables" unless byte.chr == '"'
+      string = (@objects << bytes(long)).last
+      long.times do
+        name = symbol
+        flag = item
+        encoding = if name == "E" && (flag == true || flag == false)
+          flag ? Encoding::UTF_8 : Encoding::US_ASCII
+        elsif name == "encoding" && flag.instance_of?(String)
+          Encoding.find(flag) rescue raise(Bad, "a String in an unknown encoding")
+        else
+          raise Bad, "returned a String with instance variables"
+        end
+        string.force_encoding(encoding)
+      end
+      string
+    end
+
+    def symbol
+      case byte.chr
+      when ":" then (@symbols << bytes(long)).last
+      when ";" then @symbols.fetch(long) { raise Bad, "a bad symbol link" }
+      else raise Bad, "a bad symbol"
+      end
+    end
+  end
+end
+
+PsftDriver.main
+"""
+
+_KEYWORDS = frozenset(
+    "BEGIN END __ENCODING__ __END__ __FILE__ __LINE__ alias and begin break case class def "
+    "defined? do else elsif end ensure false for if in module next nil not or redo rescue "
+    "retry return self super then true undef unless until when while yield".split()
+)
+# Top-level calls a definition needs; every other call (puts f(1), main, a test's assert)
+# is a model's own try-out and goes.
+_KEPT_CALLS = frozenset(
+    "require require_relative include extend prepend using private public module_function "
+    "private_constant refine".split()
+)
+_KEPT = frozenset(
+    "comment method singleton_method class module singleton_class assignment "
+    "operator_assignment alias undef begin_block if unless case while until for begin".split()
+)
+_MODIFIERS = frozenset(
+    "if_modifier unless_modifier while_modifier until_modifier rescue_modifier".split()
+)
+_TEST_LIBRARIES = ("minitest", "test/unit", "rspec")
+_TEST_CLASSES = ("Minitest::Test", "Test::Unit::TestCase", "MiniTest::Unit::TestCase")
+
+
+class RubyFunctions(FunctionSupport):
+    """A top-level `def` under a doc comment, like the prompts of MultiPL-E's Ruby, with
+    YARD `@param`/`@return` tags whose types are in RBS, Ruby's own type notation
+    (`Array[Integer]`, tuples `[String, Integer]`, `Hash[String, Float]`, `Integer?`).
+    A tuple's value is an Array of its length, a dict's a Hash, an Optional's nil or it."""
+
+    def type_name(self, t: Type) -> str:
+        if t.name == "optional":
+            return f"{self.type_name(t.args[0])}?"
+        if t.name == "list":
+            return f"Array[{self.type_name(t.args[0])}]"
+        if t.name == "tuple":
+            return f"[{', '.join(self.type_name(a) for a in t.args)}]"
+        if t.name == "dict":
+            return f"Hash[{self.type_name(t.args[0])}, {self.type_name(t.args[1])}]"
+        return _SCALARS[t.name]
+
+    def literal(self, value: Any, t: Type) -> str:
+        if value is None:
+            return "nil"
+        if t.name == "optional":
+            return self.literal(value, t.args[0])
+        if t.name == "bool":
+            return "true" if value else "false"
+        if t.name == "int":
+            return str(int(value))
+        if t.name == "float":
+            value = float(value)
+            if math.isnan(value):
+                return "Float::NAN"
+            if math.isinf(value):
+                return "Float::INFINITY" if value > 0 else "-Float::INFINITY"
+            return repr(value)  # shortest round-trip digits; Ruby reads 1e-05 and 1e+16 too
+        if t.name == "str":
+            return ruby_string(value)
+        if t.name in ("list", "tuple"):
+            parts = t.args * len(value) if t.name == "list" else t.args
+            return (
+                "[" + ", ".join(self.literal(v, a) for v, a in zip(value, parts, strict=True)) + "]"
+            )
+        if t.name == "dict":
+            key, item = t.args
+            pairs = [f"{self.literal(int(k) if key.name == 'int' else k, key)} => "
+                     f"{self.literal(v, item)}" for k, v in value.items()]  # fmt: skip
+            return "{" + ", ".join(pairs) + "}"
+        raise ValueError(f"no Ruby literal for {t}")
+
+    def header(self, sig: Signature, doc: str) -> str:
+        lines = [f"# {line}".rstrip() for line in doc.strip().splitlines()]
+        names = param_names(sig)
+        lines += ["#"] if lines else []
+        lines += [
+            f"# @param {n} [{self.type_name(t)}]"
+            for n, (_, t) in zip(names, sig.params, strict=True)
+        ]
+        lines.append(f"# @return [{self.type_name(sig.returns)}]")
+        return "\n".join(lines) + f"\ndef {sig.name}({', '.join(names)})\n"
+
+    def driver(self, code: str, sig: Signature, calls: list[list[Any]]) -> str:
+        types = [t for _, t in sig.params]
+        rows = [
+            "    -> { ["
+            + ", ".join(self.literal(v, t) for v, t in zip(args, types, strict=True))
+            + "] },\n"
+            for args in calls
+        ]
+        head = (
+            "module PsftDriver\n"
+            f"  SOURCE = {ruby_string(without_top_level_calls(code))}\n"
+            f"  ENTRY = {ruby_string(sig.name)}\n"
+            f"  RETURNS = {_descriptor(self, sig.returns)}\n"
+        )
+        return head + "  CALLS = [\n" + "".join(rows) + "  ]\nend\n" + DRIVER
+
+    def unsupported(self, sig: Signature) -> str | None:
+        for t in [t for _, t in sig.params] + [sig.returns]:
+            bad = _bad_key(t)
+            if bad is not None:
+                why = "only Integer and String keys have one JSON form"
+                return f"a Hash with {self.type_name(bad)} keys ({why})"
+        return None
+
+
+_SCALARS = {"int": "Integer", "float": "Float", "bool": "bool", "str": "String", "None": "nil"}
+
+
+def _bad_key(t: Type) -> Type | None:
+    if t.name == "dict" and t.args[0].name not in ("int", "str"):
+        return t.args[0]
+    return next((b for b in map(_bad_key, t.args) if b is not None), None)
+
+
+def _descriptor(support: RubyFunctions, t: Type) -> str:
+    """`t` for the driver's `emit`: [kind, its Ruby name, *parts]."""
+    kind = "none" if t.name == "None" else t.name
+    parts = "".join(", " + _descriptor(support, a) for a in t.args)
+    return f"[:{kind}, {ruby_string(support.type_name(t))}{parts}]"
+
+
+def param_names(sig: Signature) -> list[str]:
+    """The parameters' names as Ruby local variables: a constant-like `N` or a Ruby
+    keyword (`end`, `begin`) would not parse; the driver passes arguments by position."""
+    names: list[str] = []
+    for name, _ in sig.params:
+        name = name[:1].lower() + name[1:]
+        while name in _KEYWORDS or name in names:
+            name += "_"
+        names.append(name)
+    return names
+
+
+def ruby_string(value: str) -> str:
+    """`value` as a double-quoted Ruby literal: printable ASCII as itself (with `"`, `\\`
+    and `#` escaped: no interpolation), everything else as an escape.
+
+    >>> print(ruby_string('say "hi" #{x}\\n\\\\ é'))
+    "say \\"hi\\" \\#{x}\\n\\\\ \\u{e9}"
+    """
+    out = ['"']
+    for ch in value:
+        code = ord(ch)
+        if ch in '"\\#':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif 0xD800 <= code < 0xE000:  # a lone surrogate: its generalized UTF-8 bytes
+            out.append("".join(f"\\x{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
+        else:
+            out.append(f"\\u{{{code:x}}}")
+    return "".join(out) + '"'
+
+
+def without_top_level_calls(code: str) -> str:
+    """`code` without what a model writes around a method to try it: top-level calls
+    (`puts running_max([1])`, `main`), expressions, `if __FILE__ == $0` blocks, `END {}`,
+    test-framework requires and test classes. Definitions, constants, requires and control
+    structures stay; a dropped statement leaves its newlines (line numbers hold). Code
+    that does not parse cleanly is left as it is (the driver reports its SyntaxError).
+
+    >>> without_top_level_calls("def f = 1\\nputs f\\nX = 2\\n")
+    'def f = 1\\n\\nX = 2\\n'
+    """
+    root = parse(code, "ruby")
+    if root is None or root.has_error:
+        return code
+    raw = code.encode()
+    spans = [(n.start_byte, n.end_byte) for n in kids(root) if not _kept(n)]
+    for start, end in reversed(spans):
+        raw = raw[:start] + b"\n" * raw[start:end].count(b"\n") + raw[end:]
+    return raw.decode()
+
+
+def _kept(node: Any) -> bool:
+    kind = node.type
+    if kind in _MODIFIERS:
+        body, condition = node.child_by_field_name("body"), node.child_by_field_name("condition")
+        return body is not None and _kept(body) and not _is_guard(condition)
+    if kind == "call":
+        method = text(node.child_by_field_name("method"))
+        args = text(node.child_by_field_name("arguments")).strip("()'\" ")
+        test_require = method == "require" and args.startswith(_TEST_LIBRARIES)
+        plain = node.child_by_field_name("receiver") is None
+        return plain and method in _KEPT_CALLS and not test_require
+    if kind == "class":
+        return (
+            not text(node.child_by_field_name("superclass")).lstrip("< ").startswith(_TEST_CLASSES)
+        )
+    if kind in ("if", "unless"):
+        return not _is_guard(node.child_by_field_name("condition"))
+    return kind in _KEPT
+
+
+def _is_guard(condition: Any) -> bool:
+    """`__FILE__ == $0` and its spellings: the script-only block."""
+    found = text(condition)
+    return "__FILE__" in found or "$0" in found or "$PROGRAM_NAME" in found
+
 
 LANGUAGE = Language(
     name="ruby",
@@ -21,4 +546,5 @@ LANGUAGE = Language(
         "only (no gems)."
     ),
     example="a, b = gets.split.map(&:to_i)\nputs a + b\n",
+    functions=RubyFunctions(),
 )
