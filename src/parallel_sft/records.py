@@ -207,7 +207,7 @@ def stdio_only(problems: list[Problem], command: str) -> None:
 
         raise PsftError(
             f"{command} does not take function problems yet ({len(functions)} here, e.g. "
-            f"{functions[0]}); `psft verify` judges them (Python for now)"
+            f"{functions[0]}); `psft verify` judges them"
         )
 
 

@@ -129,5 +129,5 @@ def test_verify_judges_them_and_the_other_stages_say_they_cannot_yet(tmp_path):
     assert build.returncode == 1
     assert build.stderr.strip().splitlines() == [
         "error: psft corpus build does not take function problems yet (5 here, e.g. "
-        "humaneval/0); `psft verify` judges them (Python for now)"
+        "humaneval/0); `psft verify` judges them"
     ]
