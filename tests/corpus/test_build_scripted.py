@@ -281,11 +281,20 @@ def test_sigkill_at_five_random_moments_then_resume_gives_the_same_dataset(
         argv = [sys.executable, "-m", "parallel_sft.cli", *args]
         env = {**os.environ, "HF_HUB_OFFLINE": "1"}
         for _ in range(5):
+            before = _progress(out)
             proc = subprocess.Popen(
                 argv, env=env, start_new_session=True,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-            time.sleep(rng.uniform(0.5, 4.0))
+            # Kill at a random moment after the run has got going (it has cached something
+            # new), so that a slow start on a busy machine does not make every kill land
+            # before the first completion.
+            deadline = time.monotonic() + 120
+            while _progress(out) == before and proc.poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 2.0))
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 interrupted += 1

@@ -116,9 +116,18 @@ def test_license_for_source(source, license):
 
 
 def test_every_hub_source_has_a_license():
-    from parallel_sft.sources import SOURCES, apps, code_contests, codeforces, sample, taco
+    from parallel_sft.sources import (
+        SOURCES,
+        apps,
+        code_contests,
+        codeforces,
+        humaneval,
+        mbpp,
+        sample,
+        taco,
+    )  # fmt: skip
 
-    hub_modules = (apps, code_contests, codeforces, taco)
+    hub_modules = (apps, code_contests, codeforces, taco, humaneval, mbpp)
     for module in hub_modules:
         assert hub_source_id(module.SOURCE) == module.HUB_ID
         assert license_for_source(module.HUB_ID) != "other", module.HUB_ID

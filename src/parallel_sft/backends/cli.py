@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 
-from .serve import ServerProcessError, VLLMServer, cause_in_log
-
 
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
@@ -57,6 +55,8 @@ def serve_command(
     where the CPU has it), and on engines that cannot seed single requests it drops
     per-request seeds, which would kill vLLM 0.32 on CPU (see the README).
     """
+    from .serve import ServerProcessError, VLLMServer, cause_in_log  # httpx: only when used
+
     server = VLLMServer(
         model,
         served_model_name=served_model_name,

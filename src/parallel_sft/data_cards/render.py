@@ -21,6 +21,8 @@ SOURCE_LICENSES: dict[str, str] = {
     "BAAI/TACO": "apache-2.0",
     "codeparrot/apps": "mit",
     "open-r1/codeforces": "cc-by-4.0",
+    "openai/openai_humaneval": "mit",
+    "google-research-datasets/mbpp": "cc-by-4.0",
 }
 #: The bundled sample problems are ours (the toolkit's own license).
 SAMPLE_SOURCE, SAMPLE_LICENSE = "sample", "apache-2.0"
@@ -106,8 +108,19 @@ def hub_source_id(source: str) -> str | None:
     Example:
         >>> hub_source_id("code_contests"), hub_source_id("baai/taco"), hub_source_id("x.jsonl")
         ('deepmind/code_contests', 'BAAI/TACO', None)
+        >>> hub_source_id("humaneval:data/HumanEval.jsonl.gz")
+        'openai/openai_humaneval'
     """
-    wanted = source.strip().lower()
+    from ..sources import hub_id_for
+
+    name = source.strip()
+    prefix, _, path = name.partition(":")
+    if path and hub_id_for(prefix):  # NAME:PATH, a local copy of a known dataset
+        name = prefix
+    known = hub_id_for(name)
+    if known in SOURCE_LICENSES:
+        return known
+    wanted = name.lower()
     for hub_id in SOURCE_LICENSES:
         if wanted in (hub_id.lower(), hub_id.split("/")[1].lower()):
             return hub_id

@@ -121,6 +121,15 @@ def _data_files(folder: Path, split: str) -> list[Path]:
     return mine or found
 
 
+def hub_id_for(name: str) -> str | None:
+    """The Hub id of a known source given by its Hub id or short name (any case)."""
+    wanted = name.strip().lower()
+    for short, hub_id in _ALIASES.items():
+        if wanted in (short.lower(), hub_id.lower()):
+            return hub_id
+    return None
+
+
 def known_sources() -> list[str]:
     return sorted(SOURCES)
 
@@ -174,6 +183,7 @@ __all__ = [
     "apps",
     "code_contests",
     "codeforces",
+    "hub_id_for",
     "humaneval",
     "known_sources",
     "load_hub_dataset",
