@@ -11,20 +11,11 @@ from parallel_sft.languages.types import parse_signature, parse_type
 from parallel_sft.records import Problem, Status, call_test
 from parallel_sft.verify.runner import verify_program
 
+from .test_functions import PROBLEM as SHARED
+
 C = get_language("c")
-SIGNATURE = (
-    "def summarize(xs: list[float], label: str, words: dict[str, int], flag: bool)"
-    " -> tuple[list[float], str, Optional[int], bool]"
-)
-TESTS = [
-    call_test([[3, 1.5, 2], "a", {"x": 1}, True], [[1.5, 2.0, 3.0], "a1", None, False]),
-    call_test([[], "", {}, False], [[], "0", None, True]),
-    call_test([[-1.25, 0.1 + 0.2], "b", {"yy": -2, "z": 3}, True], [[-1.25, 0.3], "b2", -2, False]),
-]
-PROBLEM = Problem(
-    id="test/summarize", source="test", statement="Summarize.", tests=TESTS, kind="function",
-    entry_point="summarize", signature=SIGNATURE, time_limit_s=1.0,
-)  # fmt: skip
+# The shared problem of test_functions.py (every type of the signature language).
+PROBLEM = SHARED
 RET = "tuple4_list_float_str_opt_int_bool"
 EXPECTED_1 = r"[[1.5, 2.0, 3.0], \"a1\", null, false]"  # test 1's answer, as a C string
 
@@ -211,7 +202,7 @@ def test_an_int_out_of_range_is_a_compile_error(sandbox):
 
 def test_header_literals_and_unsupported():
     fn = C.functions
-    sig = parse_signature(SIGNATURE)
+    sig = parse_signature(PROBLEM.signature)
     header = fn.header(sig, "Summarize.")
     assert "typedef struct { double *items; size_t len; } list_float;" in header
     assert header.endswith(

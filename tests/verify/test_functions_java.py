@@ -6,6 +6,7 @@ toString, raw-typed values, its own tuple class or a class that shadows `java.*`
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -14,20 +15,12 @@ from parallel_sft.languages.types import parse_signature
 from parallel_sft.records import Problem, Status, call_test
 from parallel_sft.verify.runner import verify_program
 
+from .test_functions import PROBLEM as SHARED
+
 JAVA = get_language("java")
-SIGNATURE = (
-    "def summarize(xs: list[float], label: str, words: dict[str, int], flag: bool)"
-    " -> tuple[list[float], str, Optional[int], bool]"
-)
-TESTS = [
-    call_test([[3, 1.5, 2], "a", {"x": 1}, True], [[1.5, 2.0, 3.0], "a1", None, False]),
-    call_test([[], "", {}, False], [[], "0", None, True]),
-    call_test([[-1.25, 0.1 + 0.2], "b", {"yy": -2, "z": 3}, True], [[-1.25, 0.3], "b2", -2, False]),
-]
-PROBLEM = Problem(
-    id="test/summarize", source="test", statement="Summarize.", tests=TESTS, kind="function",
-    entry_point="summarize", signature=SIGNATURE, time_limit_s=2.0,
-)  # fmt: skip
+# The shared problem of test_functions.py (every type of the signature language), with
+# 2 s a test: the JVM starts slower.
+PROBLEM = replace(SHARED, time_limit_s=2.0)
 
 BODY = """\
         List<Double> sorted = new ArrayList<>(xs);

@@ -8,6 +8,7 @@ from __future__ import annotations
 import doctest
 import json
 import math
+import os
 import shutil
 import subprocess
 
@@ -20,7 +21,6 @@ from parallel_sft.verify.runner import verify_program
 
 from .test_functions import PROBLEM
 
-needs_ruby = pytest.mark.skipif(shutil.which("ruby") is None, reason="no ruby")
 RUBY = get_language("ruby")
 FUNCTIONS = RUBY.functions
 
@@ -102,8 +102,9 @@ LITERALS = [
 ]  # fmt: skip
 
 
-@needs_ruby
 def test_literals_read_back_as_their_values():
+    if shutil.which("ruby") is None:  # CI installs every toolchain: there it is a failure
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("ruby is not installed")
     lits = [FUNCTIONS.literal(v, parse_type(t)) for t, v in LITERALS]
     program = 'require "json"\nputs JSON.generate([' + ", ".join(lits) + "], allow_nan: true)\n"
     program = program.replace("\\xED\\xA0\\x80", "")  # JSON cannot write a lone surrogate

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from typing import Any
 
-from .functions import FunctionSupport
+from .functions import FunctionSupport, driver_template
 from .types import Signature, Type
 
 # The test driver (see functions.py for the protocol), around the candidate's code. The
@@ -35,7 +34,7 @@ from .types import Signature, Type
 # else `error` with how the child ended (a crash fails that test only).
 # The driver's C text (everything but the generated calls, `@CALLS@`) lives beside this
 # module as real C, so that it reads, and is checked, as C.
-DRIVER = (Path(__file__).parent / "drivers" / "c_driver.c").read_text()
+DRIVER = "c_driver.c"  # in drivers/, read by driver_template at first use
 
 KINDS = {
     "list": "list_T: `T *items; size_t len;`",
@@ -162,7 +161,7 @@ class CFunctions(FunctionSupport):
         candidate = without_main(code, sig.name, set(self._names(sig)))
         return (
             head
-            + DRIVER.replace("@CALLS@", generated)
+            + driver_template(DRIVER).replace("@CALLS@", generated)
             + '#define main psft_candidate_main\n#line 1 "solution.c"\n'
             + candidate
         )

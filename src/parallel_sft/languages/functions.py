@@ -30,10 +30,19 @@ one rule (floats to 1e-6), whatever the language.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any
 
 from .types import Signature, Type
+
+
+@functools.cache
+def driver_template(name: str) -> str:
+    """A driver template of `drivers/` (written in its own language), read at first use:
+    not at import, which every `psft` start pays."""
+    return (Path(__file__).parent / "drivers" / name).read_text()
 
 
 class FunctionSupport(ABC):

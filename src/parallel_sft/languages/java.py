@@ -21,12 +21,11 @@ method is found in the candidate's code, and a bare method is wrapped in one). P
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .base import Language
 from .entry import EntryPoint, choose, first, kids, parse, qualified, text
-from .functions import FunctionSupport
+from .functions import FunctionSupport, driver_template
 from .types import NONE, Signature, Type
 
 JVM_RUN_FLAGS = ("-Xmx{memory_mb}m", "-Xss64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
@@ -95,7 +94,7 @@ def _is_main(method, owner: str) -> bool:
 # final tuple records and Optional), never the value's own equals or toString. Every
 # name is fully qualified: the candidate's imports and classes cannot shadow them.
 # The driver's Java text (with @PLACEHOLDERS@) lives beside this module as real Java.
-DRIVER = (Path(__file__).parent / "drivers" / "java_driver.java").read_text()
+DRIVER = "java_driver.java"  # in drivers/, read by driver_template at first use
 
 # javatuples' names, as MultiPL-E's Java prompts use them (org.javatuples.Pair ...).
 TUPLES = ("Unit", "Pair", "Triplet", "Quartet", "Quintet", "Sextet", "Septet", "Octet",
@@ -201,7 +200,8 @@ class JavaFunctions(FunctionSupport):
         for i, args in enumerate(calls):
             methods.append(self._call(i, args, sig, owner, method, declared))
         program = (
-            DRIVER.replace("@DRIVER@", DRIVER_CLASS)
+            driver_template(DRIVER)
+            .replace("@DRIVER@", DRIVER_CLASS)
             .replace("@COUNT@", str(len(calls)))
             .replace("@CASES@", cases)
             .replace("@METHODS@", "".join(methods))

@@ -8,12 +8,11 @@ The test driver (`DRIVER`) keeps the candidate out of the process that reports: 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 from .base import Language
 from .entry import kids, parse, text
-from .functions import FunctionSupport
+from .functions import FunctionSupport, driver_template
 from .types import Signature, Type
 
 # The test driver (protocol: functions.py). Ruby lets a program reopen any class, so no
@@ -30,7 +29,7 @@ from .types import Signature, Type
 # class name, link cycle or other ivar is refused), checks the value against the
 # signature exactly and writes the canonical JSON, token-prefixed, to fd 1.
 # The driver's Ruby text lives beside this module as real Ruby (drivers/ruby_driver.rb).
-DRIVER = (Path(__file__).parent / "drivers" / "ruby_driver.rb").read_text()
+DRIVER = "ruby_driver.rb"  # in drivers/, read by driver_template at first use
 
 _KEYWORDS = frozenset(
     "BEGIN END __ENCODING__ __END__ __FILE__ __LINE__ alias and begin break case class def "
@@ -126,7 +125,7 @@ class RubyFunctions(FunctionSupport):
             f"  ENTRY = {ruby_string(sig.name)}\n"
             f"  RETURNS = {_descriptor(self, sig.returns)}\n"
         )
-        return head + "  CALLS = [\n" + "".join(rows) + "  ]\nend\n" + DRIVER
+        return head + "  CALLS = [\n" + "".join(rows) + "  ]\nend\n" + driver_template(DRIVER)
 
     def unsupported(self, sig: Signature) -> str | None:
         for t in [t for _, t in sig.params] + [sig.returns]:
