@@ -31,11 +31,12 @@ one rule (floats to 1e-6), whatever the language.
 from __future__ import annotations
 
 import functools
+import math
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
-from .types import Signature, Type
+from .types import SCALARS, Signature, Type
 
 
 @functools.cache
@@ -50,17 +51,108 @@ class FunctionSupport(ABC):
 
     `conventions` is what a prompt tells a model about writing a function in this
     language (the toolchain version, what is available); empty: nothing to add.
+
+    `type_name` and `literal` walk the type for you: a language supplies only its
+    spellings, the `*_type` and `*_literal` hooks below (each gets its parts already
+    written), and overrides a walker only where its notation is not compositional.
     """
 
     conventions: str = ""
 
-    @abstractmethod
+    # -- types: `scalar_types` names int/float/bool/str/None; the hooks compose the rest
+    scalar_types: dict[str, str] = {}
+
+    def list_type(self, item: str) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no list type")
+
+    def tuple_type(self, items: list[str]) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no tuple type")
+
+    def dict_type(self, key: str, value: str) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no dict type")
+
+    def optional_type(self, inner: str) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no optional type")
+
     def type_name(self, t: Type) -> str:
         """`t` in this language's notation (for prompts and drivers)."""
+        if t.name in SCALARS:
+            return self.scalar_types[t.name]
+        parts = [self.type_name(a) for a in t.args]
+        if t.name == "list":
+            return self.list_type(parts[0])
+        if t.name == "tuple":
+            return self.tuple_type(parts)
+        if t.name == "dict":
+            return self.dict_type(parts[0], parts[1])
+        if t.name == "optional":
+            return self.optional_type(parts[0])
+        raise ValueError(f"no type {t}")
 
-    @abstractmethod
+    # -- literals: scalars from their value, composites from their parts' literals
+    def none_literal(self, t: Type) -> str:
+        """None, or an Optional without a value (`t` is the None or optional type)."""
+        raise NotImplementedError(f"{type(self).__name__} writes no None")
+
+    def bool_literal(self, value: bool) -> str:
+        return "true" if value else "false"
+
+    def int_literal(self, value: int) -> str:
+        return str(value)
+
+    def float_literal(self, value: float) -> str:
+        """`value` is finite or not (NaN, +-inf): a language without those raises."""
+        if not math.isfinite(value):
+            raise ValueError(f"{type(self).__name__} writes no {value}")
+        return repr(value)  # shortest round-trip digits: 0.1, 1e-05, 1e+16
+
+    def str_literal(self, value: str) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no string")
+
+    def list_literal(self, items: list[str], t: Type) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no list")
+
+    def tuple_literal(self, items: list[str], t: Type) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no tuple")
+
+    def dict_literal(self, pairs: list[tuple[str, str]], t: Type) -> str:
+        raise NotImplementedError(f"{type(self).__name__} writes no dict")
+
+    def some_literal(self, inner: str, t: Type) -> str:
+        """An Optional `t` holding a value written `inner` (default: the value itself)."""
+        return inner
+
     def literal(self, value: Any, t: Type) -> str:
-        """The canonical JSON value `value` of type `t` as a literal of this language."""
+        """The canonical JSON value `value` of type `t` as a literal of this language.
+        Dict keys arrive as JSON strings and are given to the hooks as the key type's
+        literal (an `int` key `"3"` as `3`)."""
+        if t.name == "optional":
+            if value is None:
+                return self.none_literal(t)
+            return self.some_literal(self.literal(value, t.args[0]), t)
+        if t.name == "None" or value is None:
+            return self.none_literal(t)
+        if t.name == "bool":
+            return self.bool_literal(bool(value))
+        if t.name == "int":
+            return self.int_literal(int(value))
+        if t.name == "float":
+            return self.float_literal(float(value))
+        if t.name == "str":
+            return self.str_literal(value)
+        if t.name == "list":
+            return self.list_literal([self.literal(v, t.args[0]) for v in value], t)
+        if t.name == "tuple":
+            items = [self.literal(v, a) for v, a in zip(value, t.args, strict=True)]
+            return self.tuple_literal(items, t)
+        if t.name == "dict":
+            key, item = t.args
+            pairs = [
+                (self.literal(int(k) if key.name == "int" else k, key), self.literal(v, item))
+                for k, v in value.items()
+            ]
+            return self.dict_literal(pairs, t)
+        raise ValueError(f"no literal for {t}")
 
     @abstractmethod
     def header(self, sig: Signature, doc: str) -> str:
@@ -74,3 +166,14 @@ class FunctionSupport(ABC):
     def unsupported(self, sig: Signature) -> str | None:
         """Why this language cannot express `sig`, or None (the default: it can)."""
         return None
+
+
+def types_in(sig: Signature) -> list[Type]:
+    """Every type `sig` mentions, parts included (for `unsupported` checks)."""
+    found: list[Type] = []
+    todo = [t for _, t in sig.params] + [sig.returns]
+    while todo:
+        t = todo.pop()
+        found.append(t)
+        todo.extend(t.args)
+    return found
