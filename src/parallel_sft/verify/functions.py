@@ -54,7 +54,10 @@ def function_program(code: str, lang: Language, problem: Problem) -> str:
     reason = lang.functions.unsupported(sig)
     if reason:
         raise FunctionProblemError(f"{lang.display} cannot express {sig}: {reason}")
-    return lang.functions.driver(code, sig, [test.args for test in problem.tests])
+    try:
+        return lang.functions.driver(code, sig, [test.args for test in problem.tests])
+    except ValueError as err:  # a value this language has no literal for (an int > 2^63)
+        raise FunctionProblemError(f"{lang.display} cannot write a test value: {err}") from None
 
 
 def read_reports(stdout: bytes, token: str) -> tuple[dict[int, tuple[str, str]], bool]:
