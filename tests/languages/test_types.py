@@ -39,6 +39,9 @@ def test_doctests():
         ("Optional[Optional[int]]", "Optional[int]"),
         ("'list[int]'", "list[int]"),
         ("None", "None"),
+        ("tuple[str, ...]", "list[str]"),  # variable length: a list, as canonical JSON is
+        ("typing.Any", "Any"),
+        ("List[Any]", "list[Any]"),
     ],
 )
 def test_types_parse_to_one_spelling(text, spelled):
@@ -46,7 +49,7 @@ def test_types_parse_to_one_spelling(text, spelled):
 
 
 @pytest.mark.parametrize(
-    "text", ["set[int]", "Any", "tuple[int, ...]", "Union[int, str]", "int | str", "list[int"]
+    "text", ["set[int]", "tuple[int, int, ...]", "Union[int, str]", "int | str", "list[int"]
 )
 def test_unsupported_types_are_named(text):
     with pytest.raises(TypeSyntaxError):
@@ -135,6 +138,8 @@ def test_structural_equality(expected, actual, equal):
         ([(1, "a"), (2, "b")], "tuple[int, str]"),
         ([{"a": 1}, {}], "dict[str, int]"),
         ([[None, 1]], "list[Optional[int]]"),
+        ([(1, 2), (1, 2, 3)], "list[int]"),  # tuples of several lengths: tuple[int, ...]
+        ([("a", "b"), ()], "list[str]"),
     ],
 )
 def test_inference_from_values(values, spelled):
@@ -143,8 +148,27 @@ def test_inference_from_values(values, spelled):
 
 @pytest.mark.parametrize(
     "values",
-    [[[]], [[], []], [1, "a"], [True, 1], [(1, 2), (1, 2, 3)], [[], {}], [{1, 2}]],
+    [[[]], [[], []], [1, "a"], [True, 1], [(1, "a"), (1, 2, 3)], [[], {}], [{1, 2}]],
 )
 def test_inference_refuses_what_the_values_do_not_decide(values):
     with pytest.raises(AmbiguousTypeError):
         infer(values)
+
+
+def test_any_takes_every_value_and_compares_it_as_it_is():
+    from parallel_sft.languages.types import ANY, canonical, conforms, values_equal
+
+    assert conforms({"a": [1, "b"]}, ANY) and conforms(None, ANY)
+    assert canonical((1, {2: "x"}), ANY) == [1, {"2": "x"}]
+    assert not values_equal(canonical(-1, ANY), "-1")  # an int is not its string
+
+
+def test_python_keeps_a_tests_int_in_a_float_place_and_writes_any_as_its_repr():
+    from parallel_sft.languages import get_language
+
+    python = get_language("python").functions
+    assert python.literal(3, parse_type("float")) == "3"  # int where float goes: PEP 484
+    assert python.literal(3.0, parse_type("float")) == "3.0"
+    assert python.literal([1, "a", None], parse_type("Any")) == "[1, 'a', None]"
+    header = python.header(parse_signature("def f(x: Any) -> int"), "Doc.")
+    assert header.startswith("from typing import Any\n")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -126,6 +127,7 @@ def build_corpus(
     state = build_dir.state
     llm = LazyBackend(config.backend, config.model, backend_options or {})
     report_counts = {"shards_reused": 0, "verdicts_reused": 0, "cached": 0, "generated": 0}
+    unsupported: dict[str, Counter[str]] = {}  # PL -> reason -> function problems skipped
     try:
         with (
             CompletionCache(state / "completions.jsonl") as completions,
@@ -149,10 +151,13 @@ def build_corpus(
                 progress=progress,
                 log=log,
                 counts=report_counts,
+                unsupported=unsupported,
             )
     finally:
         llm.close()
 
+    for lang_name, reasons in sorted(unsupported.items()):
+        accounting[f"unsupported_in_{lang_name}"] = sum(reasons.values())
     chosen, selection = select(attempts, config.keep)
     names = [lang.name for lang in langs]
     table = funnel(chosen, names)
@@ -257,11 +262,17 @@ def _rounds(
     progress: bool,
     log: Callable[[str], None],
     counts: dict[str, int],
+    unsupported: dict[str, Counter[str]],
 ) -> list[Row]:
     by_id = {p.id: p for p in problems}
     examples = registry_examples() if config.few_shot else None
-    first = build_requests(problems, langs, examples=examples)
+    first = build_requests(problems, langs, examples=examples, unsupported=unsupported)
+    for lang_name, reasons in sorted(unsupported.items()):
+        top = ", ".join(f"{n} {why}" for why, n in reasons.most_common(3))
+        log(f"{lang_name}: {sum(reasons.values())} function problems it cannot express ({top})")
     if not first:
+        if unsupported:
+            raise PsftError("nothing to translate: no target PL can express these problems")
         raise PsftError("nothing to translate: every problem's reference is already in a target PL")
     attempts: list[Row] = []
     if config.source_solutions:

@@ -84,6 +84,13 @@ def corpus_group() -> None:
 @click.option("--workers", type=int, default=None, help="Sandbox workers (default: all cores).")
 @sanitize_option()
 @click.option("--quiet", is_flag=True, help="No progress bars or shard log.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Only load the problems and report what the build would ask for: the loader's "
+    "skips and dropped asserts, and per target PL the function problems it cannot express. "
+    "No model, no sandbox, nothing written.",
+)
 def build_command(
     source,
     split,
@@ -116,6 +123,7 @@ def build_command(
     timeout_s,
     batch_size,
     quiet,
+    dry_run,
 ) -> None:
     """Translate, verify and select parallel programs into a Hugging Face dataset.
 
@@ -172,6 +180,9 @@ def build_command(
         shard_size=shard_size,
         verify=VerifyConfig(sanitize=sanitize),
     )
+    if dry_run:
+        _print_dry_run(config)
+        return
     options = backend_kwargs(backend, base_url, concurrency, timeout_s, batch_size)
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -187,6 +198,30 @@ def build_command(
     seconds = time.perf_counter() - started
     Console().print(funnel_table(report.funnel, report.problems.get("built")))
     click.echo(_summary(report, seconds))
+
+
+def _print_dry_run(config) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .problems import dry_run
+
+    counts, per_lang = dry_run(config)
+    console = Console(width=max(Console().width, 120))
+    loader = Table("problems", "count", title=f"{config.source}: what the loader kept")
+    for key, n in counts.items():
+        label = key.removeprefix("skipped_").replace("_", " ")
+        if key == "skipped_asserts_dropped":
+            label += " (tests, not problems)"
+        elif key.startswith("skipped_"):
+            label = "skipped " + label
+        loader.add_row(label, str(n))
+    console.print(loader)
+    table = Table("PL", "asked for", "cannot express", "why (count)", title="per target PL")
+    for name, row in per_lang.items():
+        why = "; ".join(f"{reason} ({n})" for reason, n in row["reasons"].items()) or "-"
+        table.add_row(name, str(row["asked"]), str(row["skipped"]), why)
+    console.print(table)
 
 
 def _summary(report, seconds: float) -> str:

@@ -1,5 +1,10 @@
 """Write the dataset: one config per PL, `parallel`, `candidates`, each split by problem.
 
+Every problem row says its `kind` ("stdio" or "function"); a function problem's rows also
+carry `entry_point` and `signature`, its tests are calls (JSON arguments in `input`, the
+JSON expected value in `output`) and its programs are the function alone, as written,
+without the test driver the verifier wrapped it in.
+
 Files are `<out>/<config>/<split>-00000-of-00001.parquet`, written with `datasets` (so the
 features travel in the parquet metadata) to a temporary name and renamed, so a crash never
 leaves a half-written file under a real name. A config or split with no rows is not
@@ -51,6 +56,9 @@ def language_features():
             "prompt_version": s,
             "round": Value("int64"),
             "sample": Value("int64"),
+            "kind": s,
+            "entry_point": s,
+            "signature": s,
         }
     )
 
@@ -70,6 +78,11 @@ def parallel_features(langs: Sequence[str]):
             "programs": {lang: Seq(s) for lang in langs},
             "difficulty": s,
             "tags": Seq(s),
+            "kind": s,
+            "entry_point": s,
+            "signature": s,
+            "time_limit_s": Value("float64"),
+            "memory_limit_mb": Value("int64"),
         }
     )
 
@@ -178,6 +191,7 @@ def _program_row(problem: Problem, attempt: Row) -> Row:
         "prompt_version": attempt.get("prompt_version") or "",
         "round": attempt["round"],
         "sample": attempt["sample"],
+        **_kind_columns(problem),
     }
 
 
@@ -192,4 +206,14 @@ def _parallel_row(problem: Problem, programs: dict[str, list[str]]) -> Row:
         "programs": programs,
         "difficulty": problem.difficulty,
         "tags": problem.tags,
+        **_kind_columns(problem),
+        "time_limit_s": problem.time_limit_s,
+        "memory_limit_mb": problem.memory_limit_mb,
     }
+
+
+def _kind_columns(problem: Problem) -> Row:
+    """What a function problem adds (a stdio problem's are empty): its kind, the name the
+    program defines and the typed signature its tests call it with."""
+    return {"kind": problem.kind, "entry_point": problem.entry_point or "",
+            "signature": problem.signature or ""}  # fmt: skip

@@ -7,9 +7,10 @@ Each filter counts what it drops; the counts go into the data card's accounting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ..errors import PsftError
-from ..records import Problem, Status, stdio_only
+from ..records import Problem, Status
 from ..verify.cache import VerdictCache, verify_cached
 from ..verify.job import reference_candidates
 from .config import BuildConfig
@@ -26,7 +27,6 @@ def load_problems(config: BuildConfig) -> tuple[list[Problem], dict[str, int]]:
         columns=dict(config.columns) or None,
         limit=config.limit,
     )
-    stdio_only(problems, "psft corpus build")
     counts = {"loaded": len(problems), **{f"skipped_{k}": v for k, v in sorted(skipped.items())}}
     if not problems:
         raise PsftError(f"source {config.source!r} gave no usable problems ({_reasons(skipped)})")
@@ -97,3 +97,31 @@ def _reasons(skipped: dict[str, int]) -> str:
     if not skipped:
         return "the source is empty"
     return "skipped: " + ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
+
+
+def dry_run(config: BuildConfig) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
+    """What a build of `config` would work on, without a model or the sandbox: the
+    loader's accounting (loaded, skipped_<reason>, asserts dropped) and, per target PL,
+    how many problems it would be asked for and which it cannot express, by reason."""
+    from collections import Counter
+
+    from ..languages import get_language
+    from ..verify.functions import cannot_run
+
+    problems, counts = load_problems(config)
+    per_lang: dict[str, dict[str, Any]] = {}
+    for name in config.langs:
+        lang = get_language(name)
+        reasons: Counter[str] = Counter()
+        asked = 0
+        for problem in problems:
+            if problem.reference is not None and problem.reference.language == lang.name:
+                continue
+            reason = cannot_run(problem, lang)
+            if reason is None:
+                asked += 1
+            else:
+                reasons[reason] += 1
+        per_lang[lang.name] = {"asked": asked, "skipped": sum(reasons.values()),
+                               "reasons": dict(reasons.most_common())}  # fmt: skip
+    return counts, per_lang

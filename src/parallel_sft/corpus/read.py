@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PsftError
-from ..records import Problem, stdio_only
+from ..records import Problem
 
 Row = dict[str, Any]
 
@@ -97,7 +97,6 @@ def load_problem_set(
             )
     if not problems:
         raise PsftError(f"{source!r} has no problems in its {split} split")
-    stdio_only(problems, "training and evaluation")
     untested = [p.id for p in problems if not p.tests]
     if untested:
         raise PsftError(

@@ -255,6 +255,9 @@ def _template_vars(info: CardInfo) -> dict[str, Any]:
     for key, n in info.problems.items():
         if key.startswith("skipped_"):
             label = f"skipped by the loader: `{key.removeprefix('skipped_')}`"
+        elif key.startswith("unsupported_in_"):
+            lang = _display(key.removeprefix("unsupported_in_"))
+            label = f"not expressible in {lang} (no {lang} program asked for)"
         else:
             label = _PROBLEM_LABELS.get(key, key.replace("_", " "))
         problem_rows.append({"label": label, "count": n})

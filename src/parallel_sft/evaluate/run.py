@@ -35,6 +35,7 @@ from ..records import Status
 from ..translate.cache import CompletionCache
 from ..translate.stage import Request, translate
 from ..verify.cache import VerdictCache, verify_cached
+from ..verify.functions import cannot_run
 from ..verify.runner import VerifyConfig
 from .score import check_ks, score_samples, write_results
 
@@ -109,7 +110,18 @@ def run_eval(
     claim_run_dir(out, config, overwrite=overwrite)
     state = out / STATE
 
-    requests = [Request(p, lang, render_solve(p, lang)) for p in problems for lang in targets]
+    # A function problem a PL cannot express is not asked for there (pass@k per PL is over
+    # the problems it can take); the counts go into the summary.
+    unsupported: Counter[str] = Counter()
+    requests = []
+    for p in problems:
+        for lang in targets:
+            if cannot_run(p, lang) is None:
+                requests.append(Request(p, lang, render_solve(p, lang)))
+            else:
+                unsupported[lang.name] += 1
+    if not requests:
+        raise PsftError("no problem can be written in any of the target PLs")
     params = SamplingParams(
         n=config.n, temperature=config.temperature, top_p=config.top_p,
         max_tokens=config.max_tokens, seed=config.seed,
@@ -153,6 +165,7 @@ def run_eval(
         "prompt": SOLVE_VERSION, "sampling": asdict(params),
         "completions_generated": stats.completions_generated,
         "completions_cached": stats.completions_cached, "verdicts_reused": reused,
+        "not_expressible": dict(sorted(unsupported.items())),
     }  # fmt: skip
     langs = [lang.name for lang in targets]
     summary = score_samples(rows, config.ks, langs=langs, run=run, seed=config.seed)

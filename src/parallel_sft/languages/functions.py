@@ -58,6 +58,9 @@ class FunctionSupport(ABC):
     """
 
     conventions: str = ""
+    # Whether the driver takes `Any` (values of no single type, written as they come):
+    # only a dynamic language's can; every other language skips such a problem.
+    takes_any: bool = False
 
     # -- types: `scalar_types` names int/float/bool/str/None; the hooks compose the rest
     scalar_types: dict[str, str] = {}

@@ -3,8 +3,9 @@
 A function problem's `signature` is a typed Python signature (`def f(xs: list[int], k: int)
 -> list[int]`): Python's annotation syntax is the one notation every function benchmark
 already uses, and `ast` reads it without running anything. Its types are those of
-`Type`: `int`, `float`, `bool`, `str`, `None`, `list[T]`, `tuple[T, ...]` (fixed length,
-as written), `dict[K, V]` and `Optional[T]` (also `T | None`). Test values are JSON
+`Type`: `int`, `float`, `bool`, `str`, `None`, `list[T]`, `tuple[A, B, ...]` (fixed length,
+as written; Python's variable-length `tuple[T, ...]` is `list[T]`), `dict[K, V]`,
+`Optional[T]` (also `T | None`), and `Any` for values of no single type. Test values are JSON
 (tuples as lists); `conforms` says whether a value has a type, `canonical` writes it the
 one way a test driver's result is compared against (`int` in a `float` slot as a float),
 and `values_equal` compares expected and actual values structurally, floats to 1e-6
@@ -59,6 +60,10 @@ class Type:
 
 
 INT, FLOAT, BOOL, STR, NONE = (Type(n) for n in SCALARS)
+# Values of no single type (`typing.Any`, or test values that are an int here and a string
+# there). Only a language whose functions say `takes_any` (Python) can take such a
+# problem; every other one skips it with that reason.
+ANY = Type("Any")
 
 
 def list_of(item: Type) -> Type:
@@ -104,6 +109,8 @@ def _type(node: ast.expr) -> Type:
         node = ast.Name(node.attr)
     if isinstance(node, ast.Name) and node.id in SCALARS:
         return Type(node.id)
+    if isinstance(node, ast.Name) and node.id == "Any":
+        return ANY
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         left, right = _type(node.left), _type(node.right)
         if right == NONE:
@@ -116,8 +123,8 @@ def _type(node: ast.expr) -> Type:
         head = _ALIASES.get(head, head)
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if head == "tuple" and len(parts) == 2 and isinstance(parts[1], ast.Constant):
-            if parts[1].value is Ellipsis:
-                raise TypeSyntaxError("variable-length tuple[T, ...]: use list[T]")
+            if parts[1].value is Ellipsis:  # variable length: a list, as canonical JSON is
+                return list_of(_type(parts[0]))
         args = tuple(_type(p) for p in parts)
         if head == "list" and len(args) == 1:
             return Type("list", args)
@@ -170,6 +177,8 @@ def conforms(value: Any, t: Type) -> bool:
     >>> conforms([1, "a"], parse_type("tuple[int, str]")), conforms(True, INT)
     (True, False)
     """
+    if t == ANY:
+        return True
     if t.name == "optional":
         return value is None or conforms(value, t.args[0])
     if t.name == "None":
@@ -205,6 +214,12 @@ def canonical(value: Any, t: Type) -> Any:
     [1.0, 2]
     """
     if value is None or t.name in ("None", "bool", "int", "str"):
+        return value
+    if t == ANY:  # as the value is: tuples as lists, dict keys as strings
+        if isinstance(value, list | tuple):
+            return [canonical(v, ANY) for v in value]
+        if isinstance(value, dict):
+            return {str(k): canonical(v, ANY) for k, v in value.items()}
         return value
     if t.name == "optional":
         return canonical(value, t.args[0])
@@ -255,7 +270,7 @@ def infer(values: list[Any]) -> Type:
 
     Ints and floats together are floats; None with anything else makes it Optional.
     Raises AmbiguousTypeError where the values do not decide (an empty list's items,
-    ints with strings, a tuple of varying length).
+    ints with strings). Tuples of several lengths are a list.
 
     >>> str(infer([None, 3])), str(infer([{"a": [1]}, {}])), str(infer([([], [4]), ([1], [])]))
     ('Optional[int]', 'dict[str, list[int]]', 'tuple[list[int], list[int]]')
@@ -318,4 +333,9 @@ def _join(a: Type, b: Type) -> Type:
         return Type(a.name, tuple(_join(x, y) for x, y in zip(a.args, b.args, strict=True)))
     if a.name == b.name == "tuple" and len(a.args) == len(b.args):
         return Type("tuple", tuple(_join(x, y) for x, y in zip(a.args, b.args, strict=True)))
+    if {a.name, b.name} <= {"tuple", "list"}:  # tuples of several lengths: a tuple[T, ...]
+        item = UNKNOWN
+        for part in (*a.args, *b.args):
+            item = _join(item, part)
+        return list_of(item)
     raise AmbiguousTypeError(f"values of types {a} and {b} together")

@@ -138,6 +138,15 @@ def render_solve_parallel(problem: Problem, targets: list[Language | str]) -> Re
     """The chat asking for `problem` solved in every PL of `targets`, one after another
     (Parallel-SFT's parallel example); `parallel_answer` writes the matching answer."""
     langs = [get_language(x) if isinstance(x, str) else x for x in targets]
+    if problem.kind == "function":
+        parts = [_function_parts(problem, lang)["requirements"] for lang in langs]
+        turn = t.SOLVE_PARALLEL_FUNCTION.format(
+            targets=", ".join(lang.display for lang in langs),
+            statement=problem.statement.strip(),
+            requirements="\n\n".join(parts),
+        )
+        chat = [{"role": "system", "content": t.SYSTEM_FUNCTION}, {"role": "user", "content": turn}]
+        return RenderedPrompt(chat, t.SOLVE_PARALLEL_FUNCTION_VERSION)
     requirements = "\n\n".join(_requirements(lang) for lang in langs)
     turn = t.SOLVE_PARALLEL.format(
         targets=", ".join(lang.display for lang in langs),

@@ -8,6 +8,7 @@ SOLVE_VERSION = "solve/v1"
 SOLVE_PARALLEL_VERSION = "solve-parallel/v1"
 TRANSLATE_FUNCTION_VERSION = "translate-function/v1"
 SOLVE_FUNCTION_VERSION = "solve-function/v1"
+SOLVE_PARALLEL_FUNCTION_VERSION = "solve-parallel-function/v1"
 
 SYSTEM = (
     "You are an expert competitive programmer. You write complete, correct and efficient "
@@ -132,6 +133,17 @@ Write this function in {target}.
 {requirements}
 
 {answer_format}"""
+
+SOLVE_PARALLEL_FUNCTION = """\
+Write this function in each of these languages: {targets}.
+
+## Task
+{statement}
+
+{requirements}
+
+Answer with the function in each language, in the order given, each under a \
+`### <language>` header and in its own fenced code block, and nothing else."""
 
 REPAIR_CALL = """\
 Your {target} function fails a test ({status}): {detail}

@@ -4,8 +4,8 @@ assert statements to a `kind="function"` Problem, or a Skip that says why.
 The signature comes from the reference's annotations where every parameter and the
 return have one. Otherwise it is inferred from the test values (`types.infer`) and the
 problem is tagged `types_inferred`; where the values do not decide a type (an empty
-list's items, an int here and a string there) the problem is skipped as
-`ambiguous_types`, never guessed. Ints and floats in one place widen to float: a
+list's items, an int here and a string there) that place is `Any`, never guessed: the
+problem is tagged `types_any`, and every language but Python skips it with that reason. Ints and floats in one place widen to float: a
 reference that tells them apart (HumanEval/92 and /151 do) then fails its own tests,
 which `corpus build --check-reference` catches. Tests whose values do not have the
 signature's types are dropped; a problem left without tests is skipped
@@ -22,13 +22,16 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..languages.types import (
+    ANY,
     AmbiguousTypeError,
+    Type,
     Signature,
     TypeSyntaxError,
     conforms,
     infer,
     parse_signature,
 )
+from ..languages.functions import types_in
 from ..records import Problem, Reference, call_test
 from .apps import check_source_language
 from .asserts import ParsedAsserts
@@ -80,7 +83,9 @@ def function_problem(
     if not tests:
         return Skip("no_literal_tests", "no test has the signature's types")
     doc = statement if statement is not None else ast.get_docstring(function) or ""
-    inferred = str(sig) != _annotated(function)
+    tags = ["types_inferred"] if str(sig) != _annotated(function) else []
+    if ANY in types_in(sig):
+        tags.append("types_any")
     return Problem(
         id=problem_id,
         source=source,
@@ -91,7 +96,7 @@ def function_problem(
         time_limit_s=time_limit_s,
         entry_point=entry_point,
         signature=str(sig),
-        tags=["types_inferred"] if inferred else [],
+        tags=tags,
     )
 
 
@@ -116,10 +121,20 @@ def _signature(reference: str, function: ast.FunctionDef, parsed: ParsedAsserts)
             f"{function.name} takes {len(names)} arguments, tests pass {arity}"
         )
     params = tuple(
-        (name, infer([call.args[i] for call in parsed.calls])) for i, name in enumerate(names)
+        (name, _infer_or_any([call.args[i] for call in parsed.calls]))
+        for i, name in enumerate(names)
     )
-    returns = infer([call.expected for call in parsed.calls])
+    returns = _infer_or_any([call.expected for call in parsed.calls])
     return Signature(function.name, params, returns)
+
+
+def _infer_or_any(values: list[Any]) -> Type:
+    """The values' type, or `Any` where they have none (an int here, a string there):
+    said in the signature, not guessed; only Python's driver takes such a problem."""
+    try:
+        return infer(values)
+    except AmbiguousTypeError:
+        return ANY
 
 
 def make_load(

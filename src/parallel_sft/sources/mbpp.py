@@ -7,7 +7,8 @@ Schema: ``task_id`` (int), ``text`` (the task), ``code`` (the reference), ``test
 A problem is ``mbpp/<task_id>``; its statement is ``text``, its reference ``code``, its
 entry point the function the first assert calls (and the code defines). MBPP has no
 annotations, so the signature is inferred from the test values (`types.infer`); where
-they do not decide a type the problem is skipped as ``ambiguous_types``. Problems that
+they do not decide a type, that place is ``Any`` (tagged ``types_any``: Python takes it,
+every other language skips it with that reason). Problems that
 need ``test_setup_code`` are skipped (``needs_setup_code``): it is code, and dataset code
 is never run. ``challenge_test_list`` asserts are used as further tests.
 """

@@ -56,9 +56,14 @@ class CorpusProblem:
     id: str
     statement: str
     programs: dict[str, list[str]]  # PL -> verified programs (the reference included)
+    kind: str = "stdio"  # a function problem's prompts show its signature in each PL
+    entry_point: str | None = None
+    signature: str | None = None
 
     def problem(self) -> Problem:
-        return Problem(self.id, self.id.split("/")[0], self.statement, [Test("", "")])
+        return Problem(self.id, self.id.split("/")[0], self.statement, [Test("", "")],
+                       kind=self.kind, entry_point=self.entry_point,
+                       signature=self.signature)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,12 @@ def corpus_problems(rows: Sequence[dict[str, Any]], langs: Sequence[str]) -> lis
     for row in rows:
         programs = {lang: codes for lang, codes in row_programs(row).items() if lang in langs}
         if programs:
-            out.append(CorpusProblem(row["id"], row["statement"], programs))
+            function = row.get("kind") == "function"
+            out.append(CorpusProblem(
+                row["id"], row["statement"], programs, row.get("kind") or "stdio",
+                row.get("entry_point") if function else None,
+                row.get("signature") if function else None,
+            ))  # fmt: skip
     return out
 
 

@@ -84,16 +84,22 @@ class RLRunConfig:
 
 def prepare_dataset(problems: list[Problem], langs: list[str], seed: int):
     """One row per (problem, PL): the solve prompt as a chat, and the columns that route
-    the reward (``problem_id``, ``language``)."""
+    the reward (``problem_id``, ``language``). A function problem a PL cannot express
+    (`verify.functions.cannot_run`) has no row in that PL; none at all is an error."""
     import datasets
 
+    from ..languages import get_language
     from ..prompts import render_solve
+    from ..verify.functions import cannot_run
 
     rows = [
         {"prompt": render_solve(p, lang).chat, "problem_id": p.id, "language": lang}
         for p in problems
         for lang in langs
+        if cannot_run(p, get_language(lang)) is None
     ]
+    if not rows:
+        raise PsftError(f"no problem can be written in {', '.join(langs)}: nothing to train on")
     return datasets.Dataset.from_list(rows).shuffle(seed=seed)
 
 

@@ -80,7 +80,6 @@ def translate_command(
     from ..backends import get_backend
     from ..backends.base import SamplingParams
     from ..languages import parse_languages
-    from ..records import stdio_only
     from ..tables import write_rows
     from ..verify.job import load_problems
     from .cache import CompletionCache
@@ -88,9 +87,12 @@ def translate_command(
 
     targets = parse_languages(langs)
     problems = list(load_problems(problems_path).values())[:limit]
-    stdio_only(problems, "psft translate")
     examples = registry_examples() if few_shot else None
-    requests = build_requests(problems, targets, examples=examples)
+    unsupported: dict = {}
+    requests = build_requests(problems, targets, examples=examples, unsupported=unsupported)
+    for lang, reasons in sorted(unsupported.items()):
+        top = ", ".join(f"{n} {why}" for why, n in reasons.most_common(3))
+        click.echo(f"{lang}: skipped {sum(reasons.values())} function problems ({top})", err=True)
     if not requests:
         raise click.UsageError("nothing to translate: no problem has a reference in another PL")
     params = SamplingParams(n, temperature, top_p, max_tokens, seed)

@@ -10,6 +10,7 @@ verifier can give SYNTAX_ERROR without running anything.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,11 +46,16 @@ def build_requests(
     langs: Sequence[Language],
     *,
     examples: dict[str, tuple[Problem, str]] | None = None,
+    unsupported: dict[str, Counter[str]] | None = None,
 ) -> list[Request]:
     """One request per (problem, target PL), skipping a problem's own source PL.
 
     `examples` maps a PL to one few-shot pair (a problem, its verified program in that PL).
+    A function problem a PL cannot express (`verify.functions.cannot_run`) gets no
+    request; `unsupported`, where given, counts those per PL and reason.
     """
+    from ..verify.functions import cannot_run
+
     requests = []
     for problem in problems:
         if problem.reference is None:
@@ -57,6 +63,11 @@ def build_requests(
         source = get_language(problem.reference.language).name
         for lang in langs:
             if lang.name == source:
+                continue
+            reason = cannot_run(problem, lang)
+            if reason is not None:
+                if unsupported is not None:
+                    unsupported.setdefault(lang.name, Counter())[reason] += 1
                 continue
             shot = (examples or {}).get(lang.name)
             shots = [shot] if shot is not None and shot[0].id != problem.id else []

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PsftError
 from ..languages import Language
-from ..languages.types import TypeSyntaxError, canonical, parse_signature, values_equal
+from ..languages.functions import types_in
+from ..languages.types import ANY, TypeSyntaxError, canonical, parse_signature, values_equal
 from ..records import Problem, Status, Verdict
 
 if TYPE_CHECKING:
@@ -38,26 +39,55 @@ COMPILE = -1  # the report key of a driver's `compile` line
 
 class FunctionProblemError(PsftError):
     """A function problem this language cannot run (no driver, or a signature it cannot
-    express); the candidate gets COMPILE_ERROR with this message."""
+    express); the candidate gets COMPILE_ERROR with this message. `reason` is the part
+    without the problem's own details, the one skip counts are kept by."""
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def function_program(code: str, lang: Language, problem: Problem) -> str:
     """The driver program that runs candidate `code` on every test of `problem`."""
     if lang.functions is None:
-        raise FunctionProblemError(f"{lang.display} does not take function problems yet")
+        raise FunctionProblemError(
+            f"{lang.display} does not take function problems yet", "no function-problem driver"
+        )
     if not problem.signature:
-        raise FunctionProblemError(f"function problem {problem.id} has no signature")
+        raise FunctionProblemError(
+            f"function problem {problem.id} has no signature", "no signature"
+        )
     try:
         sig = parse_signature(problem.signature, problem.entry_point)
     except TypeSyntaxError as err:
-        raise FunctionProblemError(f"{problem.id}: {err}") from None
+        raise FunctionProblemError(f"{problem.id}: {err}", "bad signature") from None
     reason = lang.functions.unsupported(sig)
+    if ANY in types_in(sig) and not lang.functions.takes_any:
+        reason = "values of no single type (Any)"
     if reason:
-        raise FunctionProblemError(f"{lang.display} cannot express {sig}: {reason}")
+        raise FunctionProblemError(
+            f"{lang.display} cannot express {sig}: {reason}", f"cannot express: {reason}"
+        )
     try:
         return lang.functions.driver(code, sig, [test.args for test in problem.tests])
     except ValueError as err:  # a value this language has no literal for (an int > 2^63)
-        raise FunctionProblemError(f"{lang.display} cannot write a test value: {err}") from None
+        raise FunctionProblemError(
+            f"{lang.display} cannot write a test value: {err}", f"cannot write a test value: {err}"
+        ) from None
+
+
+def cannot_run(problem: Problem, lang: Language) -> str | None:
+    """Why `lang` cannot take `problem` (no driver, a signature or a test value it cannot
+    write), without the problem's details, or None: it can, or `problem` is a stdio
+    problem. Stages skip such pairs and count the reason instead of asking a model for a
+    program nobody can judge."""
+    if problem.kind != "function":
+        return None
+    try:
+        function_program("", lang, problem)
+    except FunctionProblemError as err:
+        return err.reason
+    return None
 
 
 def read_reports(stdout: bytes, token: str) -> tuple[dict[int, tuple[str, str]], bool]:
