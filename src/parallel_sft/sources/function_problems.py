@@ -5,9 +5,9 @@ The signature comes from the reference's annotations where every parameter and t
 return have one. Otherwise it is inferred from the test values (`types.infer`) and the
 problem is tagged `types_inferred`; where the values do not decide a type (an empty
 list's items, an int here and a string there) that place is `Any`, never guessed: the
-problem is tagged `types_any`, and every language but Python skips it with that reason. Ints and floats in one place widen to float: a
-reference that tells them apart (HumanEval/92 and /151 do) then fails its own tests,
-which `corpus build --check-reference` catches. Tests whose values do not have the
+problem is tagged `types_any`, and every language but Python skips it with that reason.
+Ints and floats in one place widen to float; Python's driver still passes a test's int as
+an int (HumanEval/92 and /151 tell them apart), typed languages get the float. Tests whose values do not have the
 signature's types are dropped; a problem left without tests is skipped
 (`no_literal_tests`). Asserts that are not literal calls (`sources/asserts.py`) and
 dropped tests are counted in `skipped` under `asserts_dropped`, beside the skip reasons,
@@ -21,17 +21,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..languages.functions import types_in
 from ..languages.types import (
     ANY,
     AmbiguousTypeError,
-    Type,
     Signature,
+    Type,
     TypeSyntaxError,
     conforms,
     infer,
     parse_signature,
 )
-from ..languages.functions import types_in
 from ..records import Problem, Reference, call_test
 from .apps import check_source_language
 from .asserts import ParsedAsserts
