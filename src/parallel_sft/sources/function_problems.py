@@ -7,9 +7,9 @@ problem is tagged `types_inferred`; where the values do not decide a type (an em
 list's items, an int here and a string there) that place is `Any`, never guessed: the
 problem is tagged `types_any`, and every language but Python skips it with that reason.
 Ints and floats in one place widen to float; Python's driver still passes a test's int as
-an int (HumanEval/92 and /151 tell them apart), typed languages get the float. Tests whose values do not have the
-signature's types are dropped; a problem left without tests is skipped
-(`no_literal_tests`). Asserts that are not literal calls (`sources/asserts.py`) and
+an int (HumanEval/92 and /151 tell them apart), typed languages get the float. Tests
+whose values do not have the signature's types are dropped; a problem left without tests
+is skipped (`no_literal_tests`). Asserts that are not literal calls (`sources/asserts.py`) and
 dropped tests are counted in `skipped` under `asserts_dropped`, beside the skip reasons,
 so a loader's report says how much testing it kept.
 """
