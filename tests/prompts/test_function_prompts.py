@@ -37,8 +37,13 @@ def test_solve_for_eval_and_rl_has_no_reference():
 
 
 def test_a_language_without_a_driver_is_refused():
+    from dataclasses import replace
+
+    from parallel_sft.languages import get_language
+
+    bare = replace(get_language("rust"), functions=None)
     with pytest.raises(ValueError, match="Rust does not take function problems yet"):
-        render_translate(PROBLEM, "rust")
+        render_translate(PROBLEM, bare)
 
 
 def test_repairs_name_the_call_or_the_compiler_message():

@@ -116,6 +116,13 @@ def test_a_forged_line_with_the_token_makes_that_test_fail():
 
 
 def test_a_language_without_a_driver_is_a_compile_error(sandbox):
-    verdict = verify_program("fn main() {}", get_language("rust"), PROBLEM, sandbox=sandbox)
+    from dataclasses import replace
+
+    from parallel_sft.verify.functions import cannot_run
+
+    # Every registry language has a driver; one added without (functions=None) is refused.
+    bare = replace(get_language("rust"), functions=None)
+    verdict = verify_program("fn main() {}", bare, PROBLEM, sandbox=sandbox)
     assert verdict.status is Status.COMPILE_ERROR
     assert verdict.detail == "Rust does not take function problems yet"
+    assert cannot_run(PROBLEM, bare) == "no function-problem driver"

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from ..errors import PsftError
 
 Chat = list[dict[str, str]]  # [{"role": "system" | "user" | "assistant", "content": "..."}]
+# A prompt is a chat, or raw text a base model continues as it is (no chat template):
+# the completion-style prompts of MultiPL-E, with `SamplingParams.stop` ending them.
+Prompt = Chat | str
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class SamplingParams:
     top_p: float = 0.95
     max_tokens: int = 1024
     seed: int = 0
+    stop: tuple[str, ...] = ()  # the completion ends before the first of these (not kept)
 
 
 @dataclass
@@ -37,8 +41,9 @@ class Backend(ABC):
     model: str
 
     @abstractmethod
-    def generate(self, chats: Sequence[Chat], params: SamplingParams) -> list[list[Completion]]:
-        """One list of `params.n` completions per chat, in the order of `chats`."""
+    def generate(self, chats: Sequence[Prompt], params: SamplingParams) -> list[list[Completion]]:
+        """One list of `params.n` completions per prompt (a chat, or raw text continued
+        without a chat template), in the order of `chats`."""
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release what the backend holds (connections, GPU memory)."""
@@ -51,6 +56,17 @@ class Backend(ABC):
 
 
 # Errors. Each message is one line that names what failed and what to do about it.
+
+
+def cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
+    """`text` up to (not including) the first stop sequence, and whether one was found:
+    what a server does with `stop`, for backends whose engine stops only near it.
+
+    >>> cut_at_stop("x = 1\n}\nint main", ["\n}"])
+    ('x = 1', True)
+    """
+    ends = [i for i in (text.find(s) for s in stop if s) if i >= 0]
+    return (text[: min(ends)], True) if ends else (text, False)
 
 
 def _one_line(text: str, limit: int = 200) -> str:

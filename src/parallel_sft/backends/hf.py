@@ -23,11 +23,12 @@ from pathlib import Path
 
 from .base import (
     Backend,
-    Chat,
     Completion,
     MissingDependencyError,
     ModelNotFoundError,
+    Prompt,
     SamplingParams,
+    cut_at_stop,
 )
 from .embedded import DEFAULT_MODEL_NAME, default_model_path
 
@@ -75,17 +76,22 @@ class HFBackend(Backend):
         self.eos_ids = {self.tokenizer.eos_token_id, *(eos if isinstance(eos, list) else [eos])}
         self.eos_ids.discard(None)
 
-    def generate(self, chats: Sequence[Chat], params: SamplingParams) -> list[list[Completion]]:
+    def generate(self, chats: Sequence[Prompt], params: SamplingParams) -> list[list[Completion]]:
         out: list[list[Completion]] = []
         for start in range(0, len(chats), self.batch_size):
             out.extend(self._generate_batch(chats[start : start + self.batch_size], params))
         return out
 
-    def _generate_batch(self, chats: Sequence[Chat], params: SamplingParams):
+    def _generate_batch(self, chats: Sequence[Prompt], params: SamplingParams):
         import torch
 
+        bos = self.tokenizer.bos_token or ""
         prompts = [
-            self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
+            (bos + chat if bos and not chat.startswith(bos) else chat)
+            if isinstance(chat, str)  # raw text: continued as it is, no chat template
+            else self.tokenizer.apply_chat_template(
+                chat, add_generation_prompt=True, tokenize=False
+            )
             for chat in chats
         ]
         inputs = self.tokenizer(
@@ -96,14 +102,16 @@ class HFBackend(Backend):
         torch.manual_seed(params.seed)
         with torch.inference_mode():
             output = self.hf_model.generate(
-                **inputs, generation_config=self._generation_config(params, per_chat)
+                **inputs,
+                generation_config=self._generation_config(params, per_chat),
+                tokenizer=self.tokenizer,  # what `stop_strings` are matched with
             )
         new_tokens = output[:, inputs["input_ids"].shape[1] :].tolist()
         prompt_tokens = inputs["attention_mask"].sum(dim=1).tolist()
         result = []
         for i in range(len(chats)):
             rows = new_tokens[i * per_chat : (i + 1) * per_chat]
-            done = [self._completion(row, prompt_tokens[i]) for row in rows]
+            done = [self._completion(row, prompt_tokens[i], params.stop) for row in rows]
             result.append(done if sampling else [replace(done[0]) for _ in range(params.n)])
         return result
 
@@ -118,15 +126,17 @@ class HFBackend(Backend):
             top_k=None,  # OpenAI semantics: no top-k unless asked (transformers 4 defaults to 50)
             num_return_sequences=per_chat,
             pad_token_id=self.tokenizer.pad_token_id,
+            stop_strings=list(params.stop) or None,
         )
         return config
 
-    def _completion(self, tokens: list[int], prompt_tokens: int) -> Completion:
+    def _completion(self, tokens: list[int], prompt_tokens: int, stop=()) -> Completion:
         end = next((i for i, t in enumerate(tokens) if t in self.eos_ids), None)
         kept = tokens if end is None else tokens[: end + 1]
+        text, stopped = cut_at_stop(self.tokenizer.decode(kept, skip_special_tokens=True), stop)
         return Completion(
-            text=self.tokenizer.decode(kept, skip_special_tokens=True),
-            finish_reason="length" if end is None else "stop",
+            text=text,
+            finish_reason="length" if end is None and not stopped else "stop",
             prompt_tokens=prompt_tokens,
             completion_tokens=len(kept),
         )

@@ -34,9 +34,9 @@ import httpx
 from .base import (
     Backend,
     BackendError,
-    Chat,
     Completion,
     ModelNotFoundError,
+    Prompt,
     SamplingParams,
     ServerResponseError,
     ServerTimeoutError,
@@ -114,23 +114,25 @@ class OpenAIBackend(Backend):
             self._model = self._served_model()
         return self._model
 
-    def generate(self, chats: Sequence[Chat], params: SamplingParams) -> list[list[Completion]]:
+    def generate(self, chats: Sequence[Prompt], params: SamplingParams) -> list[list[Completion]]:
         if not chats:
             return []
         model = self.model  # resolved here, outside the event loop: it may ask the server
         return _run_sync(lambda: self._generate(model, list(chats), params))
 
-    async def _generate(self, model: str, chats: list[Chat], params: SamplingParams):
+    async def _generate(self, model: str, chats: list[Prompt], params: SamplingParams):
         limits = httpx.Limits(max_connections=self.concurrency)
         async with httpx.AsyncClient(
             headers=self.headers, timeout=self.timeout_s, limits=limits
         ) as client:
             gate = asyncio.Semaphore(self.concurrency)
 
-            async def post(chat: Chat, n: int, seed: int) -> list[Completion]:
+            async def post(chat: Prompt, n: int, seed: int) -> list[Completion]:
                 body = {
                     "model": model,
-                    "messages": chat,
+                    # raw text goes to the completions endpoint: no chat template
+                    **({"prompt": chat} if isinstance(chat, str) else {"messages": chat}),
+                    **({"stop": list(params.stop)} if params.stop else {}),
                     "n": n,
                     "temperature": params.temperature,
                     "top_p": params.top_p,
@@ -140,7 +142,7 @@ class OpenAIBackend(Backend):
                 }
                 return await self._post(client, gate, body)
 
-            async def complete(chat: Chat) -> list[Completion]:
+            async def complete(chat: Prompt) -> list[Completion]:
                 got = (await post(chat, params.n, params.seed))[: params.n]
                 more = range(len(got), params.n)  # sample indexes the server did not return
                 for extra in await asyncio.gather(*(post(chat, 1, params.seed + i) for i in more)):
@@ -163,25 +165,29 @@ class OpenAIBackend(Backend):
                 raise
 
     async def _post(self, client, gate: asyncio.Semaphore, body: dict) -> list[Completion]:
-        """One chat-completions request, retried on transient failures."""
+        """One chat-completions (or, for a raw-text prompt, completions) request, retried
+        on transient failures."""
+        url = (
+            self.url
+            if "messages" in body
+            else self.url.removesuffix("/chat/completions") + "/completions"
+        )
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
                 async with gate:
-                    response = await asyncio.wait_for(
-                        client.post(self.url, json=body), self.timeout_s
-                    )
+                    response = await asyncio.wait_for(client.post(url, json=body), self.timeout_s)
             except RETRYABLE_TRANSPORT as err:
                 if last:
                     raise ServerUnreachableError(
-                        self.url, _reason(err), attempt + 1, answered=self._answered
+                        url, _reason(err), attempt + 1, answered=self._answered
                     ) from None
                 await asyncio.sleep(self._delay(attempt))
                 continue
             except (asyncio.TimeoutError, httpx.TimeoutException):
-                raise ServerTimeoutError(self.url, self.timeout_s) from None
+                raise ServerTimeoutError(url, self.timeout_s) from None
             except httpx.HTTPError as err:  # a malformed URL, an unsupported scheme
-                raise ServerUnreachableError(self.url, _reason(err), attempt + 1) from None
+                raise ServerUnreachableError(url, _reason(err), attempt + 1) from None
             if response.status_code == 200:
                 self._answered += 1
                 if response.headers.get(SEED_HEADER) == "engine" and not self._seed_warned:
@@ -193,11 +199,11 @@ class OpenAIBackend(Backend):
                         "what they are batched with",
                         self.base_url,
                     )
-                return _parse(self.url, response)
+                return _parse(url, response)
             status = response.status_code
             if status not in RETRYABLE_STATUS or last:
                 tries = attempt + 1 if status in RETRYABLE_STATUS else 1
-                raise ServerResponseError(self.url, status, _error_detail(response), tries)
+                raise ServerResponseError(url, status, _error_detail(response), tries)
             await asyncio.sleep(self._delay(attempt, response.headers.get("retry-after")))
         raise AssertionError("unreachable")  # the loop always returns or raises
 
@@ -248,7 +254,7 @@ def _parse(url: str, response) -> list[Completion]:
     total, k = usage.get("completion_tokens") or 0, len(choices)
     return [
         Completion(
-            text=(choice.get("message") or {}).get("content") or "",
+            text=(choice.get("message") or {}).get("content") or choice.get("text") or "",
             finish_reason=choice.get("finish_reason"),
             prompt_tokens=usage.get("prompt_tokens") or 0,
             completion_tokens=total // k + (i < total % k),

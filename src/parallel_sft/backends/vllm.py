@@ -35,13 +35,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib.util import find_spec
+from typing import Any
 
 from .base import (
     Backend,
     BackendError,
-    Chat,
     Completion,
     MissingDependencyError,
+    Prompt,
     SamplingParams,
 )
 from .embedded import DEFAULT_MODEL_NAME, default_model_path
@@ -129,6 +130,7 @@ def vllm_sampling_kwargs(params: SamplingParams, seeded: bool = True) -> dict:
         "top_p": 1.0 if greedy else params.top_p,
         "max_tokens": params.max_tokens,
         "seed": params.seed if seeded else None,
+        **({"stop": list(params.stop)} if params.stop else {}),
     }
 
 
@@ -187,17 +189,25 @@ class VLLMBackend(Backend):
         except Exception as err:  # noqa: BLE001 - a bad model path, too little memory, ...
             raise EngineError(f"cannot start: {type(err).__name__}: {err}") from None
 
-    def generate(self, chats: Sequence[Chat], params: SamplingParams) -> list[list[Completion]]:
+    def generate(self, chats: Sequence[Prompt], params: SamplingParams) -> list[list[Completion]]:
         if not chats:
             return []
         if not self.seeded:
             self._reseed(params.seed)
         sampling = self._vllm.SamplingParams(**vllm_sampling_kwargs(params, self.seeded))
+        texts = [i for i, chat in enumerate(chats) if isinstance(chat, str)]
+        dialogs = [i for i, chat in enumerate(chats) if not isinstance(chat, str)]
+        found: dict[int, Any] = {}
         try:
-            outputs = self.llm.chat(list(chats), sampling, use_tqdm=False)
+            if dialogs:
+                outputs = self.llm.chat([chats[i] for i in dialogs], sampling, use_tqdm=False)
+                found.update(zip(dialogs, outputs, strict=True))
+            if texts:  # raw text: continued as it is, no chat template
+                outputs = self.llm.generate([chats[i] for i in texts], sampling, use_tqdm=False)
+                found.update(zip(texts, outputs, strict=True))
         except Exception as err:  # noqa: BLE001 - the engine's own errors have no common base
             raise EngineError(f"{type(err).__name__}: {err}") from None
-        return [_completions(output, params.n) for output in outputs]
+        return [_completions(found[i], params.n) for i in range(len(chats))]
 
     def _reseed(self, seed: int) -> None:
         """Seed the engine's random generator for this call (see the module docstring)."""

@@ -43,6 +43,16 @@ def _ks(spec: str | None, n: int) -> tuple[int, ...]:
     default=None,
     help="pass@k for these k, comma-separated, each <= --n. [default: 1,5,10 up to n]",
 )
+@click.option(
+    "--prompt-style",
+    type=click.Choice(["chat", "completion"]),
+    default="chat",
+    show_default=True,
+    help="chat: the solve prompt as a chat (instruction-tuned models). completion: for "
+    "function problems, the function's doc comment and header in each PL as raw text, "
+    "continued by the model up to its language's stop sequences (base models, as "
+    "MultiPL-E prompts them).",
+)
 @click.option("--out", default="runs/eval", show_default=True, help="The run directory.")
 @click.option("--overwrite", is_flag=True, help="Replace another run in --out (caches stay).")
 @sanitize_option()
@@ -78,7 +88,7 @@ def eval_group(ctx: click.Context, **options) -> None:
         backend=options["backend"], model=options["model"], n=n,
         ks=_ks(options["k_spec"], n), temperature=options["temperature"],
         top_p=options["top_p"], max_tokens=options["max_tokens"], seed=options["seed"],
-        sanitize=options["sanitize"],
+        sanitize=options["sanitize"], prompt_style=options["prompt_style"],
     )  # fmt: skip
     kwargs = backend_kwargs(
         options["backend"], options["base_url"], options["concurrency"], options["timeout_s"],

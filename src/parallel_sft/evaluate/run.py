@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,8 @@ from ..backends.lazy import LazyBackend
 from ..corpus.read import load_problem_set
 from ..errors import PsftError
 from ..languages import parse_languages
-from ..prompts import render_solve
-from ..prompts.templates import SOLVE_VERSION
+from ..prompts import render_complete, render_solve
+from ..prompts.templates import COMPLETE_FUNCTION_VERSION, SOLVE_VERSION
 from ..records import Status
 from ..translate.cache import CompletionCache
 from ..translate.stage import Request, translate
@@ -57,12 +57,17 @@ class EvalConfig:
     max_tokens: int = 1024
     seed: int = 0
     sanitize: bool = True  # VerifyConfig.sanitize: C/C++ passes checked under sanitizers
+    prompt_style: str = "chat"  # or "completion": the header alone, for base models
 
     def identity(self) -> dict[str, Any]:
         """What makes two runs the same run: langs, n and k may grow within one."""
         keep = ("problems", "split", "limit", "backend", "model", "temperature", "top_p",
                 "max_tokens", "seed", "sanitize")  # fmt: skip
-        return {**{k: getattr(self, k) for k in keep}, "prompt": SOLVE_VERSION}
+        return {**{k: getattr(self, k) for k in keep}, "prompt": self.prompt_version}
+
+    @property
+    def prompt_version(self) -> str:
+        return COMPLETE_FUNCTION_VERSION if self.prompt_style == "completion" else SOLVE_VERSION
 
 
 def claim_run_dir(out: Path, config: EvalConfig, *, overwrite: bool) -> None:
@@ -106,6 +111,14 @@ def run_eval(
     problems = load_problem_set(
         config.problems, split=config.split, limit=config.limit, corpus_split="test"
     )
+    completion = config.prompt_style == "completion"
+    if completion and any(p.kind != "function" for p in problems):
+        stdio = sum(p.kind != "function" for p in problems)
+        raise PsftError(
+            f"completion-style prompts are for function problems; {stdio} of the "
+            f"{len(problems)} problems are stdio problems (use --prompt-style chat)"
+        )
+    render = render_complete if completion else render_solve
     out = Path(out)
     claim_run_dir(out, config, overwrite=overwrite)
     state = out / STATE
@@ -117,7 +130,7 @@ def run_eval(
     for p in problems:
         for lang in targets:
             if cannot_run(p, lang) is None:
-                requests.append(Request(p, lang, render_solve(p, lang)))
+                requests.append(Request(p, lang, render(p, lang)))
             else:
                 unsupported[lang.name] += 1
     if not requests:
@@ -127,11 +140,16 @@ def run_eval(
         max_tokens=config.max_tokens, seed=config.seed,
     )  # fmt: skip
     llm = LazyBackend(config.backend, config.model, backend_options or {})
+    cache = CompletionCache(state / "completions.jsonl")
     try:
-        candidates, stats = translate(
-            requests, llm, params, CompletionCache(state / "completions.jsonl"),
-            progress=progress, label="generating",
-        )  # fmt: skip
+        candidates, stats = [], None
+        # Completion-style samples stop at their language's stop sequences: one call per PL.
+        groups = _by_language(requests, params) if completion else [(params, requests)]
+        for group_params, group in groups:
+            got, group_stats = translate(group, llm, group_params, cache, progress=progress,
+                                         label="generating")  # fmt: skip
+            candidates += got
+            stats = group_stats if stats is None else _added(stats, group_stats)
     finally:
         llm.close()
     by_id = {p.id: p for p in problems}
@@ -162,7 +180,7 @@ def run_eval(
     run = {
         "model": llm.model, "backend": config.backend, "problems_source": config.problems,
         "split": config.split, "problem_ids": sorted(by_id), "source_lang": _source_lang(problems),
-        "prompt": SOLVE_VERSION, "sampling": asdict(params),
+        "prompt": config.prompt_version, "sampling": asdict(params),
         "completions_generated": stats.completions_generated,
         "completions_cached": stats.completions_cached, "verdicts_reused": reused,
         "not_expressible": dict(sorted(unsupported.items())),
@@ -171,6 +189,30 @@ def run_eval(
     summary = score_samples(rows, config.ks, langs=langs, run=run, seed=config.seed)
     write_results(out, summary)
     return summary
+
+
+def _by_language(
+    requests: list[Request], params: SamplingParams
+) -> list[tuple[SamplingParams, list[Request]]]:
+    """Completion-style requests grouped by PL, each group with its stop sequences."""
+    groups: dict[str, list[Request]] = {}
+    for req in requests:
+        groups.setdefault(req.lang.name, []).append(req)
+    out = []
+    for group in groups.values():
+        lang, header = group[0].lang, group[0].prompt.chat
+        assert lang.functions is not None and isinstance(header, str)
+        out.append((replace(params, stop=lang.functions.completion_stops(header)), group))
+    return out
+
+
+def _added(a, b):
+    """Two TranslateStats as one."""
+    for name in ("requests", "completions_cached", "completions_generated", "model_calls",
+                 "generated_tokens", "generate_seconds"):  # fmt: skip
+        setattr(a, name, getattr(a, name) + getattr(b, name))
+    a.per_language.update(b.per_language)
+    return a
 
 
 def _write_samples(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -170,6 +170,54 @@ class FunctionSupport(ABC):
         """Why this language cannot express `sig`, or None (the default: it can)."""
         return None
 
+    # -- completion-style prompts (base models, as MultiPL-E prompts them): the header is
+    # the prompt, the model writes the body, and the body ends where the code returns to
+    # the top level. `closer` is the top-level line that ends a function ("}" where the
+    # header opens a brace, "end" for Ruby or Lua; empty where indentation ends it);
+    # `stops` are sent to the backend so that it stops there (a cut in the program still
+    # follows the top-level rule).
+    closer: str | None = None  # None: "}" if the header ends with "{", else ""
+    stops: tuple[str, ...] = ()
+
+    def completion_closer(self, header: str) -> str:
+        if self.closer is not None:
+            return self.closer
+        return "}" if header.rstrip().endswith("{") else ""
+
+    def completion_stops(self, header: str) -> tuple[str, ...]:
+        closer = self.completion_closer(header)
+        return self.stops or ((f"\n{closer}",) if closer else ())
+
+    def completion_program(self, header: str, completion: str) -> str:
+        """The program a completion-style sample makes: `header`, the completion up to
+        the first line back at the top level (kept if it is the closer), and the closer
+        where the model did not write it (a backend stops before a stop sequence).
+
+        >>> class C(FunctionSupport):
+        ...     header = driver = lambda *a: ""
+        >>> print(C().completion_program("int f(int x) {\n", "    return x;\n}\nint main"))
+        int f(int x) {
+            return x;
+        }
+        <BLANKLINE>
+        """
+        closer = self.completion_closer(header)
+        lines = completion.split("\n")
+        kept: list[str] = []
+        closed = False
+        for i, line in enumerate(lines):
+            continues_header = i == 0 and not header.endswith("\n")
+            if line.strip() and not line[:1].isspace() and not continues_header:
+                closed = bool(closer) and line.strip().startswith(closer)
+                if closed:
+                    kept.append(line)
+                break
+            kept.append(line)
+        body = "\n".join(kept).rstrip()
+        if closer and not closed:
+            body += "\n" + closer
+        return header + body + "\n"
+
 
 def types_in(sig: Signature) -> list[Type]:
     """Every type `sig` mentions, parts included (for `unsupported` checks)."""

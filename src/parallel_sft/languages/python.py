@@ -76,6 +76,8 @@ class PythonFunctions(FunctionSupport):
 
     conventions = "Python 3.11: the standard library and numpy are available."
     takes_any = True
+    closer = ""
+    stops = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\nassert ", "\n#")
 
     def type_name(self, t: Type) -> str:
         if t.name == "optional":

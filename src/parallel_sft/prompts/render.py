@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from ..backends.base import Chat
+from ..backends.base import Chat, Prompt
 from ..languages import Language, get_language
 from ..languages.types import parse_signature
 from ..records import Problem
@@ -21,8 +21,12 @@ _CLIP = 2000  # characters of a test's input/output shown in a repair prompt
 
 @dataclass(frozen=True)
 class RenderedPrompt:
-    chat: Chat
+    chat: Prompt  # a chat, or raw text (a completion-style prompt, `render_complete`)
     version: str
+
+    @property
+    def raw(self) -> bool:
+        return isinstance(self.chat, str)
 
     @property
     def hash(self) -> str:
@@ -126,6 +130,21 @@ def render_solve(problem: Problem, target: Language | str) -> RenderedPrompt:
     )
     chat = [{"role": "system", "content": t.SYSTEM}, {"role": "user", "content": turn}]
     return RenderedPrompt(chat, t.SOLVE_VERSION)
+
+
+def render_complete(problem: Problem, target: Language | str) -> RenderedPrompt:
+    """The completion-style prompt of a function problem for a base model: raw text (no
+    chat), the function's doc comment and header in `target`, as MultiPL-E prompts. Its
+    samples are made programs by `FunctionSupport.completion_program`."""
+    target = get_language(target) if isinstance(target, str) else target
+    if problem.kind != "function":
+        raise ValueError(f"{problem.id} is a stdio problem: completion prompts are for functions")
+    if target.functions is None:
+        raise ValueError(f"{target.display} does not take function problems yet")
+    sig = parse_signature(problem.signature or "", problem.entry_point)
+    return RenderedPrompt(
+        target.functions.header(sig, problem.statement), t.COMPLETE_FUNCTION_VERSION
+    )
 
 
 def answer_block(target: Language | str, code: str) -> str:

@@ -9,6 +9,7 @@ SOLVE_PARALLEL_VERSION = "solve-parallel/v1"
 TRANSLATE_FUNCTION_VERSION = "translate-function/v1"
 SOLVE_FUNCTION_VERSION = "solve-function/v1"
 SOLVE_PARALLEL_FUNCTION_VERSION = "solve-parallel-function/v1"
+COMPLETE_FUNCTION_VERSION = "complete-function/v1"  # the header alone, for base models
 
 SYSTEM = (
     "You are an expert competitive programmer. You write complete, correct and efficient "

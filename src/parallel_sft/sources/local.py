@@ -17,11 +17,16 @@ Files are read with ``datasets.load_dataset("json" | "parquet", data_files=...)`
   ``reference_language``: its language (else ``source_lang`` is assumed).
 - ``time_limit_s`` (a number or "2 seconds"), ``memory_limit_mb`` (a number or
   "256 MB"), ``tags``, ``difficulty``.
+- ``kind`` ("stdio", the default, or "function"), and for a function problem
+  ``entry_point`` and ``signature`` (a typed Python ``def``); its tests are calls, JSON
+  arguments in ``input`` and the JSON expected value in ``output``.
 
 Without ``columns``, every field whose name is a column of the file maps to itself, so a
-file of our own Problem records loads as is. Skipped: ``no_tests``, and
+file of our own Problem records loads as is (a null reference is then no reference: such
+problems serve evaluation and RL, not translation). Skipped: ``no_tests``,
+``bad_signature`` (a function problem without a signature we read), and
 ``no_reference_in_source_lang`` when a reference column is mapped but the row has none
-in ``source_lang``. Deliberately not supported: function-call problems, checkers.
+in ``source_lang``. Deliberately not supported: checkers.
 """
 
 from __future__ import annotations
@@ -50,7 +55,8 @@ from .base import (
 
 FIELDS = (
     "id", "statement", "tests", "inputs", "outputs", "reference", "reference_language",
-    "time_limit_s", "memory_limit_mb", "tags", "difficulty", "source",
+    "time_limit_s", "memory_limit_mb", "tags", "difficulty", "source", "kind",
+    "entry_point", "signature",
 )  # fmt: skip
 
 
@@ -112,6 +118,7 @@ def convert(
     index: int,
     source: str,
     source_lang: str = "python",
+    own_records: bool = False,
 ) -> Problem | Skip:
     """One row -> a Problem through `columns`, or a Skip with the reason."""
     get = {field: row.get(col) for field, col in columns.items()}
@@ -122,7 +129,7 @@ def convert(
     if not tests:
         return Skip("no_tests")
     reference = None
-    if "reference" in columns:
+    if "reference" in columns and not (own_records and not get["reference"]):
         lang, code = get.get("reference_language"), get["reference"]
         if isinstance(code, dict):
             lang, code = code.get("language") or lang, code.get("code")
@@ -133,6 +140,10 @@ def convert(
         reference = Reference(wanted, code)
     raw_id = str(get["id"]) if get.get("id") is not None else str(index)
     difficulty = get.get("difficulty")
+    kind = str(get.get("kind") or "stdio")
+    function = _function_fields(kind, get)
+    if isinstance(function, Skip):
+        return function
     return Problem(
         id=raw_id if "/" in raw_id else f"{source}/{raw_id}",
         source=str(get.get("source") or source),  # a row's own origin wins over the file name
@@ -141,10 +152,27 @@ def convert(
         reference=reference,
         tags=list_field(get.get("tags")),
         difficulty=str(difficulty) if difficulty not in (None, "") else None,
+        kind=kind,
+        **function,
         **limits(
             parse_seconds(get.get("time_limit_s")), parse_megabytes(get.get("memory_limit_mb"))
         ),
     )
+
+
+def _function_fields(kind: str, get: Mapping[str, Any]) -> dict[str, Any] | Skip:
+    """A function problem's entry point and signature, checked; {} for a stdio problem."""
+    from ..languages.types import TypeSyntaxError, parse_signature
+
+    if kind == "stdio":
+        return {}
+    if kind != "function":
+        return Skip("unknown_kind", kind)
+    try:
+        sig = parse_signature(str(get.get("signature") or ""), get.get("entry_point") or None)
+    except TypeSyntaxError as err:
+        return Skip("bad_signature", str(err))
+    return {"entry_point": sig.name, "signature": str(sig)}
 
 
 def load_local(
@@ -160,6 +188,7 @@ def load_local(
     canonical_language(source_lang)
     ds = read_dataset(path, split=split)
     available = list(ds.column_names)
+    own_records = columns is None
     if columns is None:
         columns = {f: f for f in FIELDS if f in available}
     columns = dict(columns)
@@ -168,7 +197,12 @@ def load_local(
     return run_loader(
         ds,
         lambda i, row: convert(
-            row, columns=columns, index=i, source=source, source_lang=source_lang
-        ),
+            row,
+            columns=columns,
+            index=i,
+            source=source,
+            source_lang=source_lang,
+            own_records=own_records,
+        ),  # fmt: skip
         skipped,
     )

@@ -17,7 +17,10 @@ from ..store import JsonlStore
 
 
 def cache_key(backend: str, model: str, chat: Chat, params: SamplingParams, sample: int) -> str:
-    blob = json.dumps([backend, model, chat, asdict(replace(params, n=0)), sample])
+    sampling = asdict(replace(params, n=0))
+    if not params.stop:  # keys made before stop sequences existed stay valid
+        del sampling["stop"]
+    blob = json.dumps([backend, model, chat, sampling, sample])
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -152,7 +152,11 @@ def translate(
 
 
 def to_candidate(req: Request, completion: Completion, sample: int, model: str) -> Candidate:
-    """A completion, with its extracted program and syntax verdict."""
+    """A completion, with its extracted program and syntax verdict. A completion-style
+    prompt's program is the header and the completion (`completion_program`), a chat's
+    the one extracted from the answer."""
+    if req.prompt.raw and req.lang.functions is not None:
+        return _completed_candidate(req, completion, sample, model)
     cand = response_candidate(
         req.problem.id,
         req.lang,
@@ -170,3 +174,23 @@ def to_candidate(req: Request, completion: Completion, sample: int, model: str) 
         **cand.extra,
     }
     return cand
+
+
+def _completed_candidate(req: Request, completion: Completion, sample: int, model: str):
+    from ..verify.syntax import check
+
+    assert isinstance(req.prompt.chat, str) and req.lang.functions is not None
+    code = req.lang.functions.completion_program(req.prompt.chat, completion.text)
+    syntax = check(code, req.lang, source_lang=None)
+    where = f" at line {syntax.line}" if syntax.line else ""
+    return Candidate(
+        req.problem.id, req.lang.name, code, response=completion.text, model=model,
+        prompt_hash=req.prompt.hash, sample=sample, round=0,
+        extra={"prompt_version": req.prompt.version,
+               "finish_reason": completion.finish_reason or "",
+               "completion_tokens": completion.completion_tokens,
+               "extract_source": "completion", "extract_reason": "header + completion",
+               "syntax_ok": syntax.ok,
+               "syntax_error": "" if syntax.ok else f"{syntax.error}{where}",
+               "wrong_language": ""},
+    )  # fmt: skip
