@@ -99,7 +99,8 @@ CASES = {
         SHARED, Status.RUNTIME_ERROR, 0, "a result came out of turn"),
     "a None result is printing nothing": (
         "nothing() { :; }\n",
-        problem("nothing", "def nothing(x: int) -> None", [call_test([1], None)]), Status.OK, 1, ""),
+        problem("nothing", "def nothing(x: int) -> None", [call_test([1], None)]),
+        Status.OK, 1, ""),
     "global state does not leak between tests": (
         "CALLS=0\ncount() {\n    CALLS=$((CALLS + 1))\n    echo $CALLS\n}\n",
         problem("count", "def count() -> int", [call_test([], 1)] * 3), Status.OK, 3, ""),

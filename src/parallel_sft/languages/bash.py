@@ -58,9 +58,9 @@ class BashFunctions(FunctionSupport):
 
     conventions = (
         "Bash 5.2: write a function `name() { ... }` that reads its arguments as $1, $2, ... "
-        "(a list is one space-separated string, a bool the word true or false) and prints its "
-        "result to stdout (a list space-separated, a bool true or false); a non-zero exit "
-        "status is an error. Builtins, coreutils and awk only."
+        "(a list is one space-separated string, a bool the word true or false) and returns its "
+        "result by printing it, and only it, to stdout (a list space-separated, a bool true "
+        "or false); a non-zero exit status is an error. Builtins, coreutils and awk only."
     )
 
     def type_name(self, t: Type) -> str:
