@@ -32,7 +32,7 @@ local({
   }
   clip <- function(text) {
     text <- gsub("[[:space:]]+", " ", text)
-    if (nchar(text, type = "chars", allowNA = TRUE) > 300L) substr(text, 1L, 300L) else text
+    if (nchar(text, type = "chars") > 300L) substr(text, 1L, 300L) else text
   }
   json_string <- function(s) {
     s <- enc2utf8(s)
@@ -45,13 +45,19 @@ local({
     }
     paste0("\"", s, "\"")
   }
+  # A message (the candidate's, in whatever bytes) as a JSON string, whatever happens.
+  message_json <- function(text) {
+    tryCatch(json_string(clip(iconv(text, "", "UTF-8", sub = "?"))),
+      error = function(e) "\"a message that is not text\""
+    )
+  }
   describe <- function(e) {
     message <- .subset2(e, "message")
     if (!is.character(message) || length(message) != 1L) message <- "an error"
-    if (inherits(e, "psft_bad")) return(clip(message))
+    if (inherits(e, "psft_bad")) return(message)
     call <- .subset2(e, "call")
     where <- if (is.call(call)) paste0(" in ", deparse(call, nlines = 1L)[1L]) else ""
-    clip(paste0("Error", where, ": ", message))
+    paste0("Error", where, ": ", message)
   }
   shown <- function(x) {
     if (is.null(x)) return("NULL")
@@ -128,8 +134,7 @@ local({
   calls <- head$calls
   program <- tryCatch(parse(text = head$source, keep.source = FALSE), error = function(e) e)
   if (inherits(program, "error")) {
-    message <- sub("^<text>", "solution.R", .subset2(program, "message"))
-    say(paste0("compile ", json_string(clip(message))))
+    say(paste0("compile ", message_json(sub("^<text>", "solution.R", .subset2(program, "message")))))
     return(invisible())
   }
   loaded <- tryCatch(
@@ -142,14 +147,14 @@ local({
     error = function(e) paste0("loading the program: ", describe(e))
   )
   if (nzchar(loaded)) {
-    for (i in seq_along(calls)) say(paste0(i - 1L, " error ", json_string(loaded)))
+    for (i in seq_along(calls)) say(paste0(i - 1L, " error ", message_json(loaded)))
     say("done")
     return(invisible())
   }
   for (i in seq_along(calls)) {
     line <- tryCatch(
       paste0("ok ", emit(do.call(head$entry, calls[[i]](), envir = globalenv()), head$returns)),
-      error = function(e) paste0("error ", json_string(describe(e)))
+      error = function(e) paste0("error ", message_json(describe(e)))
     )
     say(paste0(i - 1L, " ", line))
   }
