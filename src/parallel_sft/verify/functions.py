@@ -157,8 +157,7 @@ def run_calls(job: _Job, problem: Problem, config: VerifyConfig, compile_ms: flo
 
     total = len(problem.tests)
     token = secrets.token_hex(16)
-    stdin = job.root / "token"
-    stdin.write_text(token + "\n")
+    stdin = (token + "\n").encode()  # on a pipe: once the driver has read it, it is gone
     per_test = job.limits.for_run(job.lang)
     limits = replace(
         per_test,

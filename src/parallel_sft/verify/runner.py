@@ -122,7 +122,7 @@ class _Job:
         *,
         writable: bool = False,
         name: str,
-        stdin: Path | None = None,
+        stdin: Path | bytes | None = None,
     ) -> Execution:
         argv = [arg.format(**self.values) for arg in template]
         env = {k: v.format(**self.values) for k, v in self.lang.env.items()}

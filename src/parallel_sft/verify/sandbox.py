@@ -12,6 +12,9 @@ wall-clock timeout here kills the whole tree: process group, cgroup and PID name
 
 stdin, stdout and stderr are plain files opened by the parent, so a program that never
 reads its input or floods its output cannot block us; RLIMIT_FSIZE caps what it writes.
+A short secret (a test driver's per-run token) comes on a pipe instead (`stdin` as bytes,
+written and closed before the start): read once, it is gone, where a file could be read
+again through /proc/self/fd/0 or the sandbox init's /proc/1/fd/0.
 
 `Sandbox(isolate=False)` runs the same command with the same limits but without bwrap:
 only for code you trust (the CLI's --no-sandbox warns).
@@ -22,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -86,7 +90,7 @@ class Sandbox:
         box: Path,
         scratch: Path,
         limits: RunLimits,
-        stdin: Path | None = None,
+        stdin: Path | bytes | None = None,
         env: Mapping[str, str] | None = None,
         toolchain: Toolchain = Toolchain(),
         ro_paths: Sequence[str] = (),
@@ -112,7 +116,7 @@ class Sandbox:
             return _not_started(f"cannot create the run's cgroup: {err}")
         try:
             with (
-                open(stdin or os.devnull, "rb") as fin,
+                _stdin(stdin) as fin,
                 open(scratch / "stdout", "wb") as fout,
                 open(scratch / "stderr", "wb") as ferr,
                 open(status_path, "wb") as fstatus,
@@ -203,6 +207,21 @@ class Sandbox:
             cmd += ["--setenv", key, value]
         cmd += ["--json-status-fd", str(status_fd), "--", *argv]
         return cmd
+
+
+def _stdin(stdin: Path | bytes | None):
+    """The file the program reads: `stdin`'s file, /dev/null, or for bytes a pipe that
+    holds them (at most PIPE_BUF, so writing never blocks) with its write end closed."""
+    if not isinstance(stdin, bytes):
+        return open(stdin or os.devnull, "rb")
+    if len(stdin) > select.PIPE_BUF:
+        raise ValueError(f"stdin bytes are for short secrets (<= {select.PIPE_BUF} bytes)")
+    read, write = os.pipe()
+    try:
+        os.write(write, stdin)
+    finally:
+        os.close(write)
+    return os.fdopen(read, "rb")
 
 
 def _not_started(reason: str) -> Execution:
