@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .base import Language
 from .entry import EntryPoint, EntryPointError, first, parse, text
+from .go_functions import GoFunctions
 
 
 @dataclass(frozen=True)
@@ -60,4 +61,5 @@ LANGUAGE = Go(
         'package main\n\nimport "fmt"\n\nfunc main() {\n\tvar a, b int64\n'
         "\tfmt.Scan(&a, &b)\n\tfmt.Println(a + b)\n}\n"
     ),
+    functions=GoFunctions(),
 )
