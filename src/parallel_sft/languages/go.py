@@ -7,6 +7,8 @@ reserves large virtual ranges, which is why memory is limited by cgroup, not RLI
 
 Only `package main` builds a program: `go build` turns any other package into an archive
 that then fails to start, so that is named as the COMPILE_ERROR it is.
+
+Function problems: `go_functions.GoFunctions` (types, literals, the test driver).
 """
 
 from dataclasses import dataclass
