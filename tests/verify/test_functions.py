@@ -116,6 +116,9 @@ def test_a_forged_line_with_the_token_makes_that_test_fail():
 
 
 def test_a_language_without_a_driver_is_a_compile_error(sandbox):
-    verdict = verify_program("fn main() {}", get_language("rust"), PROBLEM, sandbox=sandbox)
+    from dataclasses import replace
+
+    no_driver = replace(get_language("rust"), functions=None)  # whichever has one by now
+    verdict = verify_program("fn main() {}", no_driver, PROBLEM, sandbox=sandbox)
     assert verdict.status is Status.COMPILE_ERROR
     assert verdict.detail == "Rust does not take function problems yet"
