@@ -100,7 +100,7 @@ MUTATE_CODE = """\
 using System.Collections.Generic;
 
 class Problem {
-    public static long Bump(List<long> xs, Dictionary<string, long> d) {
+    static long Bump(List<long> xs, Dictionary<string, long> d) {  // private: still called
         xs[0] += 100;
         d["a"]++;
         return xs[0] + d["a"] - 1;
@@ -255,7 +255,7 @@ def test_main_tests_and_top_level_statements_are_stripped():
     assert code.count("\n") == CORRECT.count("\n")
     bare = "using System;\nlong Twice(long x) => 2 * x;\nConsole.WriteLine(Twice(2));\n"
     code, target = csharp_functions.prepare(bare, "twice")
-    assert code == "using System;\nclass Problem { long Twice(long x) => 2 * x; }\n\n"
+    assert code == "using System;\nclass Problem { internal long Twice(long x) => 2 * x; }\n\n"
     assert target == "new global::Problem().Twice"
     broken = "class A { static void Main() { }\n"
     assert csharp_functions.prepare(broken, "f") == (broken, "Problem.F")

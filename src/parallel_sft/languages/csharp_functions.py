@@ -294,8 +294,8 @@ def prepare(code: str, entry: str) -> tuple[str, str]:
     call). Cut: every static `Main`, top-level statements other than methods, test classes
     and test-framework usings, their lines left blank; methods written at the top level
     are wrapped in `class Problem`. The method is the first whose name is the PascalCase
-    or the signature's spelling; where none is found, the PascalCase name (mcs says it
-    does not exist)."""
+    or the signature's spelling (made `internal` where it is private, for the driver to
+    call); where none is found, the PascalCase name (mcs says it does not exist)."""
     names = (pascal(entry), entry)
     root = parse(code, "csharp")
     if root is None or root.has_error:
@@ -316,19 +316,39 @@ def prepare(code: str, entry: str) -> tuple[str, str]:
         method = next(kids(node))
         if found is None and text(method.child_by_field_name("name")) in names:
             found = (f"global::{CLASS}", method)
-    raw = code.encode()
-    edits = [(n.start_byte, n.end_byte, b"\n" * text(n).count("\n")) for n in cuts]
+    # (start, end, order among edits at one place, new bytes)
+    edits = [(n.start_byte, n.end_byte, 0, b"\n" * text(n).count("\n")) for n in cuts]
     if bare:
-        edits += [(bare[0].start_byte,) * 2 + (f"class {CLASS} {{ ".encode(),),
-                  (bare[-1].end_byte,) * 2 + (b" }",)]  # fmt: skip
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        edits += [(bare[0].start_byte, bare[0].start_byte, 0, f"class {CLASS} {{ ".encode()),
+                  (bare[-1].end_byte, bare[-1].end_byte, 0, b" }")]  # fmt: skip
+    target = pascal(entry)
+    if found is not None:
+        owner, method = found
+        edits += _accessible(method)
+        static = "static" in {text(m) for m in kids(method, "modifier")}
+        name = text(method.child_by_field_name("name"))
+        target = f"{owner}.{name}" if static else f"new {owner}().{name}"
+    raw = code.encode()
+    for start, end, _, new in sorted(edits, reverse=True):
         raw = raw[:start] + new + raw[end:]
-    if found is None:
-        return raw.decode(), pascal(entry)
-    owner, method = found
-    static = "static" in {text(m) for m in kids(method, "modifier")}
-    name = text(method.child_by_field_name("name"))
-    return raw.decode(), f"{owner}.{name}" if static else f"new {owner}().{name}"
+    return raw.decode(), target
+
+
+def _accessible(method: Any) -> list[tuple[int, int, int, bytes]]:
+    """The edits that make `method` internal where it is private or protected (the
+    default in a class): the driver's class must be able to call it."""
+    mods = list(kids(method, "modifier"))
+    access = [m for m in mods if text(m) in ("public", "internal", "private", "protected")]
+    if any(text(m) in ("public", "internal") for m in access):
+        return []
+    if access:
+        first, *rest = access
+        return [(first.start_byte, first.end_byte, 1, b"internal")] + [
+            (m.start_byte, m.end_byte, 1, b"") for m in rest
+        ]
+    head = next(c for c in kids(method) if c.type not in ("attribute_list", "modifier"))
+    at = mods[0].start_byte if mods else head.start_byte
+    return [(at, at, 1, b"internal ")]
 
 
 _SCOPES = ("namespace_declaration", "declaration_list")
