@@ -137,6 +137,18 @@ CASES: dict[str, tuple[str, Problem]] = {
         + WRONG,
         PROBLEM,
     ),
+    "steal the token in init": (  # with the token, test 1 would pass
+        'import (\n\t"bufio"\n\t"fmt"\n\t"os"\n\t"strings"\n)\n\nfunc init() {\n'
+        "\ttoken, _ := bufio.NewReader(os.Stdin).ReadString('\\n')\n"
+        "\ttoken = strings.TrimSpace(token)\n"
+        f'\tfmt.Printf("\\n%s 0 ok %s\\n%s done\\n", token, `{EXPECTED_1}`, token)\n'
+        "\tos.Exit(0)\n}\n\n" + WRONG,
+        PROBLEM,
+    ),
+    "a string that is not UTF-8": (
+        CORRECT.replace("label + strconv.Itoa", 'label + "\\xff" + strconv.Itoa'),
+        PROBLEM,
+    ),
     "print the expected output": (
         'import "fmt"\n\n' + WRONG.replace("\treturn", f"\tfmt.Print(`{EXPECTED_1}`)\n\treturn"),
         PROBLEM,
@@ -187,6 +199,9 @@ def test_an_int_beyond_64_bits_is_the_problems_counted_reason(verdicts):
         ("panic on the empty list", Status.RUNTIME_ERROR, 2,
          'test 2: summarize([], "", {}, false) raised panic: no xs'),
         ("forged lines without the token", Status.WRONG_ANSWER, 0, "test 1:"),
+        ("steal the token in init", Status.RUNTIME_ERROR, 0, "ended before the driver"),
+        ("a string that is not UTF-8", Status.RUNTIME_ERROR, 0,
+         "raised returned a string that is not UTF-8"),
         ("print the expected output", Status.WRONG_ANSWER, 0, "test 1:"),
         ("another return type", Status.COMPILE_ERROR, 0, "psft_driver.go"),
         ("no such function", Status.COMPILE_ERROR, 0, "undefined: summarize"),
