@@ -111,6 +111,21 @@ class Problem {
     }
 }
 """
+# A reference type's Optional is the type itself: its writer must still be its own.
+MAYBE = Problem(
+    id="test/maybe", source="test", statement="Maybe.", kind="function", entry_point="maybe",
+    signature="def maybe(x: Optional[list[int]]) -> Optional[dict[str, list[int]]]",
+    tests=[call_test([None], None), call_test([[1, 2]], {"x": [1, 2]})],
+)  # fmt: skip
+MAYBE_CODE = """\
+using System.Collections.Generic;
+
+class Problem {
+    public static Dictionary<string, List<long>> Maybe(List<long> x) {
+        return x == null ? null : new Dictionary<string, List<long>> { { "x", x } };
+    }
+}
+"""
 WRONG = f"""\
 using System;
 using System.Collections.Generic;
@@ -137,6 +152,7 @@ CASES: dict[str, tuple[str, Problem]] = {
     "correct": (CORRECT, PROBLEM),
     "echo": (ECHO_CODE, ECHO),
     "mutate": (MUTATE_CODE, MUTATE),
+    "an Optional of a reference type": (MAYBE_CODE, MAYBE),
     "exit in the method": (
         CORRECT.replace(
             BODY_START, "            if (xs.Count == 0) Environment.Exit(0);\n" + BODY_START
@@ -175,6 +191,11 @@ def test_a_correct_method_passes_and_its_main_and_tests_do_not_run(verdicts):
 
 def test_values_round_trip_exactly(verdicts):
     assert _got(verdicts["echo"]) == (Status.OK, 2), verdicts["echo"]
+
+
+def test_an_optional_list_or_dict_is_null_or_the_value(verdicts):
+    verdict = verdicts["an Optional of a reference type"]
+    assert _got(verdict) == (Status.OK, 2), verdict
 
 
 def test_a_mutated_argument_does_not_leak_into_the_next_test(verdicts):

@@ -165,10 +165,10 @@ class CSharpFunctions(FunctionSupport):
         if t.name in scalar:
             return scalar[t.name]
         cs = full_type(t)
-        if cs in writers:
-            return writers[cs][0]
+        if str(t) in writers:  # by the signature's type: Optional[list] is a List too
+            return writers[str(t)][0]
         name = f"W{len(writers)}"
-        writers[cs] = (name, "")  # reserved: the parts' writers come after
+        writers[str(t)] = (name, "")  # reserved: the parts' writers come after
         null = f'        if (v == null) throw Bad("null where the signature has {t}");\n'
         if t.name == "list":
             item = self._writer(t.args[0], writers)
@@ -203,7 +203,7 @@ class CSharpFunctions(FunctionSupport):
             body = f"        o.Append('[');\n{writes}        o.Append(']');\n"
         else:
             raise ValueError(f"no C# writer for {t}")
-        writers[cs] = (
+        writers[str(t)] = (
             name,
             f"    static void {name}(global::System.Text.StringBuilder o, {cs} v)\n"
             f"    {{\n{body}    }}\n\n",
