@@ -268,6 +268,7 @@ def test_unsupported_signatures_have_a_reason():
     assert "keys" in reason(parse_signature("def f(d: dict[float, int]) -> int"))
     assert "7 items" in reason(parse_signature(f"def f(t: tuple[{', '.join(['int'] * 8)}]) -> int"))
     assert "Main" in reason(parse_signature("def main() -> int"))
+    assert reason(parse_signature("def __() -> int"))
     assert reason(parse_signature(ECHO_SIG)) is None
     assert reason(parse_signature("def f(x: int) -> None")) is None
 

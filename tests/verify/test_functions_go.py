@@ -252,6 +252,7 @@ def test_unsupported_signatures_have_a_reason():
     assert "keys" in reason(parse_signature("def f(d: dict[float, int]) -> int"))
     assert "Go function" in reason(parse_signature("def range(x: int) -> int"))
     assert "Go function" in reason(parse_signature("def main() -> int"))
+    assert "Go function" in reason(parse_signature("def _() -> int"))
     assert reason(parse_signature(ECHO_SIG)) is None
     assert reason(parse_signature("def f(x: int) -> None")) is None
 

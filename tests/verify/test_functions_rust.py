@@ -218,6 +218,7 @@ def test_unsupported_signatures_have_a_reason():
     )
     assert "Rust function" in reason(parse_signature("def match(x: int) -> int"))
     assert "Rust function" in reason(parse_signature("def main() -> int"))
+    assert "Rust function" in reason(parse_signature("def _() -> int"))
     assert reason(parse_signature(ECHO_SIG)) is None
     assert reason(parse_signature("def f(x: None, y: list[None]) -> None")) is None
 

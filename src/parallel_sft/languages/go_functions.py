@@ -9,9 +9,9 @@ bool `bool`, str `string`, list[T] `[]T`, dict[K, V] `map[K]V`, Optional[T] a po
 several values that travel together). None as a return type is a function without one.
 
 unsupported(): None as a parameter or inside a container (Go has no unit value), dict keys
-other than int and str, an entry point that is a Go keyword, a predeclared name, `main` or
-`init`. A test value Go cannot write (an int beyond 64 bits, a lone surrogate in a string)
-is a ValueError: the problem's counted reason.
+other than int and str, an entry point that is a Go keyword, a predeclared name, `main`,
+`init` or `_`. A test value Go cannot write (an int beyond 64 bits, a lone surrogate in a
+string) is a ValueError: the problem's counted reason.
 
 The candidate's code is cut up with tree-sitter: its package clause goes (the driver's is
 `package main`), its imports move to the top after the driver's (dropping those only its
@@ -194,7 +194,7 @@ class GoFunctions(FunctionSupport):
         return name
 
     def unsupported(self, sig: Signature) -> str | None:
-        if sig.name in KEYWORDS or sig.name in PREDECLARED or sig.name in ("main", "init"):
+        if sig.name in KEYWORDS or sig.name in PREDECLARED or sig.name in ("main", "init", "_"):
             return f"{sig.name} cannot name a Go function of a program"
         for name, t in sig.params:
             if t == NONE:

@@ -11,7 +11,7 @@ LeetCode shape) is called through its type.
 
 unsupported(): dict keys other than int and str (a float is not `Hash`, and only those two
 have a JSON form), tuples of more than 12 items (the driver's writers stop there), an entry
-point that is a Rust keyword or `main`. A test value Rust cannot write (an int beyond
+point that is a Rust keyword, `main` or `_`. A test value Rust cannot write (an int beyond
 `i64`, a lone surrogate in a string) is a ValueError: the problem's counted reason.
 
 The candidate's `fn main`, `#[test]` functions and `#[cfg(test)]` modules go (tree-sitter;
@@ -130,7 +130,7 @@ class RustFunctions(FunctionSupport):
         return code.rstrip() + "\n\n" + driver_template(DRIVER).replace("// @CALLS@\n", generated)
 
     def unsupported(self, sig: Signature) -> str | None:
-        if sig.name in KEYWORDS or sig.name == "main":
+        if sig.name in KEYWORDS or sig.name in ("main", "_"):
             return f"{sig.name} cannot name a Rust function of a program"
         for t in types_in(sig):
             if t.name == "dict" and t.args[0].name not in ("int", "str"):
