@@ -231,6 +231,9 @@ def test_header_is_a_documented_static_method():
         "using System;\nusing System.Collections.Generic;\n\nclass Problem {\n"
         "    /// <summary>\n    /// Summarize &lt;all&gt;.\n    ///\n    /// Really.\n"
         "    /// </summary>\n    /// <remarks>A None is null.</remarks>\n"
+        "    /// <remarks>Tuples are value tuples; mcs takes `var t = (a, b);` but not a local "
+        "declared `(string, long) t` or `foreach (var (a, b) in ...)`, and a tuple literal "
+        "returned as a `(...)?` needs its items' exact types: `(word, (long)i)`.</remarks>\n"
         f"    public static {RET} Summarize(List<double> xs, string label, "
         "Dictionary<string, long> words, bool flag) {\n"
     )

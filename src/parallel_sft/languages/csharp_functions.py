@@ -112,10 +112,9 @@ class CSharpFunctions(FunctionSupport):
 
     def header(self, sig: Signature, doc: str) -> str:
         lines = [_xml(line) for line in doc.strip().splitlines()]
-        notes = ["A None is null." if _has(sig, "optional") else ""]
         body = "".join(f"    /// {line}".rstrip() + "\n" for line in lines)
         summary = f"    /// <summary>\n{body}    /// </summary>\n"
-        remarks = "".join(f"    /// <remarks>{n}</remarks>\n" for n in notes if n)
+        remarks = "".join(f"    /// <remarks>{_xml(n)}</remarks>\n" for n in _notes(sig))
         return (
             "using System;\nusing System.Collections.Generic;\n\n"
             f"class {CLASS} {{\n{summary}{remarks}    public static {self._signature(sig)} {{\n"
@@ -224,6 +223,19 @@ class CSharpFunctions(FunctionSupport):
             if t.name == "tuple" and len(t.args) > MAX_TUPLE:
                 return f"tuples of more than {MAX_TUPLE} items (mcs's limit)"
         return None
+
+
+def _notes(sig: Signature) -> list[str]:
+    """What the header's doc says about the signature's kinds: mcs's gaps in C# 7 tuples
+    among them (a model writes modern C#)."""
+    notes = ["A None is null."] if _has(sig, "optional") else []
+    if _has(sig, "tuple"):
+        notes.append(
+            "Tuples are value tuples; mcs takes `var t = (a, b);` but not a local declared "
+            "`(string, long) t` or `foreach (var (a, b) in ...)`, and a tuple literal "
+            "returned as a `(...)?` needs its items' exact types: `(word, (long)i)`."
+        )
+    return notes
 
 
 def _has(sig: Signature, kind: str) -> bool:
