@@ -14,6 +14,7 @@ import pytest
 from parallel_sft.languages import get_language, go_functions
 from parallel_sft.languages.types import parse_signature, parse_type
 from parallel_sft.records import Candidate, Problem, Status, call_test
+from parallel_sft.verify.functions import FunctionProblemError, function_program
 from parallel_sft.verify.pool import verify_batch
 
 from .test_functions import PROBLEM
@@ -247,6 +248,9 @@ def test_literals_are_go_expressions():
 
 def test_unsupported_signatures_have_a_reason():
     reason = FUNCTIONS.unsupported
+    float_keys = replace(MUTATE, signature="def bump(d: dict[float, int]) -> int")
+    with pytest.raises(FunctionProblemError, match="cannot express .*: dict keys of type float"):
+        function_program(MUTATE_CODE, GO, float_keys)  # the verdict: COMPILE_ERROR, counted
     assert "None" in reason(parse_signature("def f(x: None) -> int"))
     assert "None inside" in reason(parse_signature("def f(x: list[None]) -> int"))
     assert "keys" in reason(parse_signature("def f(d: dict[float, int]) -> int"))
