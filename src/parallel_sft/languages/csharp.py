@@ -6,11 +6,14 @@ records, no switch expressions, no nullable reference types. The conventions say
 Class and namespace names do not matter to mcs, which finds the one static `Main` itself.
 Two of them (or none) is an error it words obscurely (CS0017, CS5001), so the entry point
 is checked first and named in the verdict.
+
+Function problems: `csharp_functions.CSharpFunctions` (types, literals, the test driver).
 """
 
 from dataclasses import dataclass
 
 from .base import Language
+from .csharp_functions import CSharpFunctions
 from .entry import EntryPoint, choose, kids, parse, qualified, text
 
 _TYPES = frozenset({"class_declaration", "struct_declaration", "interface_declaration"})
@@ -78,4 +81,5 @@ LANGUAGE = CSharp(
         "StringSplitOptions.RemoveEmptyEntries);\n"
         "        Console.WriteLine(long.Parse(p[0]) + long.Parse(p[1]));\n    }\n}\n"
     ),
+    functions=CSharpFunctions(),
 )

@@ -7,12 +7,15 @@ reserves large virtual ranges, which is why memory is limited by cgroup, not RLI
 
 Only `package main` builds a program: `go build` turns any other package into an archive
 that then fails to start, so that is named as the COMPILE_ERROR it is.
+
+Function problems: `go_functions.GoFunctions` (types, literals, the test driver).
 """
 
 from dataclasses import dataclass
 
 from .base import Language
 from .entry import EntryPoint, EntryPointError, first, parse, text
+from .go_functions import GoFunctions
 
 
 @dataclass(frozen=True)
@@ -60,4 +63,5 @@ LANGUAGE = Go(
         'package main\n\nimport "fmt"\n\nfunc main() {\n\tvar a, b int64\n'
         "\tfmt.Scan(&a, &b)\n\tfmt.Println(a + b)\n}\n"
     ),
+    functions=GoFunctions(),
 )

@@ -3,6 +3,8 @@
 rustup installs put `rustc` in ~/.cargo/bin as a proxy that needs ~/.rustup, and the
 sandbox hides home directories. So the toolchain hook asks the proxy (on the host, a
 trusted binary) for its sysroot and binds that one directory read-only instead.
+
+Function problems: `rust_functions.RustFunctions` (types, literals, the test driver).
 """
 
 import functools
@@ -11,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 
 from .base import Language, Toolchain, _which
+from .rust_functions import RustFunctions
 
 
 @dataclass(frozen=True)
@@ -61,4 +64,5 @@ LANGUAGE = Rust(
         "    let v: Vec<i64> = s.split_whitespace().map(|x| x.parse().unwrap()).collect();\n"
         '    println!("{}", v[0] + v[1]);\n}\n'
     ),
+    functions=RustFunctions(),
 )
