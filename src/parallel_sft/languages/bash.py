@@ -56,6 +56,7 @@ _KEPT = frozenset("comment function_definition variable_assignment declaration_c
 class BashFunctions(FunctionSupport):
     """A Bash function: arguments as strings in $1, $2, ..., the result printed."""
 
+    prints_result = True
     conventions = (
         "Bash 5.2: write a function `name() { ... }` that reads its arguments as $1, $2, ... "
         "(a list is one space-separated string, a bool the word true or false) and returns its "

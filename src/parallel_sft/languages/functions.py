@@ -61,6 +61,9 @@ class FunctionSupport(ABC):
     # Whether the driver takes `Any` (values of no single type, written as they come):
     # only a dynamic language's can; every other language skips such a problem.
     takes_any: bool = False
+    # Whether the function's result is what it prints (Bash: `$(f ...)`), not what it
+    # returns; the prompt then asks it to print the result, where it otherwise says not to.
+    prints_result: bool = False
 
     # -- types: `scalar_types` names int/float/bool/str/None; the hooks compose the rest
     scalar_types: dict[str, str] = {}

@@ -64,6 +64,9 @@ def _function_parts(problem: Problem, target: Language) -> dict[str, str]:
         conventions=conventions,
         tag=target.name,
         header=target.functions.header(sig, problem.statement).strip(),
+        printing="printing the result and nothing else"
+        if target.functions.prints_result
+        else "no printing",
     )
     answer_format = t.FUNCTION_ANSWER_FORMAT.format(target=target.display, tag=target.name)
     return {"requirements": requirements, "answer_format": answer_format}

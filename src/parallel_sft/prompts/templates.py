@@ -106,7 +106,7 @@ FUNCTION_REQUIREMENTS = """\
 {header}
 ```
 - Write the function and any helpers or imports it needs, and nothing else: no main \
-function, no reading input, no printing, no tests or examples.
+function, no reading input, {printing}, no tests or examples.
 - Keep the algorithm and its time complexity; never hard-code answers."""
 
 FUNCTION_ANSWER_FORMAT = (
