@@ -53,7 +53,7 @@ def test_a_correct_function_passes_every_test(sandbox):
     ("code", "status", "passed", "detail"),
     [
         (CORRECT.replace("sorted(xs)", "sorted(xs)[:2]"), Status.WRONG_ANSWER, 2,
-         "test 1: summarize([3, 1.5, 2], \"a\", {\"x\": 1}, true) returned [[1.5, 2.0], "),
+         "test 1: summarize([3, 1.5, 2], \"a\", {\"x\": 1}, true) returned [[1.5, 2], "),
         (CORRECT.replace("    negatives =", "    assert xs\n    negatives ="),
          Status.RUNTIME_ERROR, 2, "test 2: summarize([], \"\", {}, false) raised AssertionError"),
         (CORRECT.replace("    negatives =", "    while not xs:\n        pass\n    negatives ="),
