@@ -225,6 +225,8 @@ class JavaScriptFunctions(FunctionSupport):
         if t.name == "bool":
             return "true" if value else "false"
         if t.name == "int":
+            if abs(int(value)) > 2**53 - 1:  # a number would round it: 2**53 + 1 is 2**53
+                raise ValueError(f"{value} is beyond JavaScript's exact integers (2^53)")
             return str(int(value))
         if t.name == "str":
             return _string(value)

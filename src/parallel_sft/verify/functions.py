@@ -72,7 +72,7 @@ def function_program(code: str, lang: Language, problem: Problem) -> str:
         return lang.functions.driver(code, sig, [test.args for test in problem.tests])
     except ValueError as err:  # a value this language has no literal for (an int > 2^63)
         raise FunctionProblemError(
-            f"{lang.display} cannot write a test value: {err}", f"cannot write a test value: {err}"
+            f"{lang.display} cannot write a test value: {err}", "cannot write a test value"
         ) from None
 
 
