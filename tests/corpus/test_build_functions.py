@@ -87,7 +87,8 @@ def test_every_language_verifies_the_functions_it_can_express(built):
         assert sorted(programs[pid]) == sorted(LANGS), pid
     row = next(r for r in parallel if r["id"] == "humaneval/1")
     assert (row["kind"], row["entry_point"]) == ("function", "first_word")
-    assert row["signature"] == "def first_word(text: str, min_len: int) -> Optional[tuple[str, int]]"
+    want = "def first_word(text: str, min_len: int) -> Optional[tuple[str, int]]"
+    assert row["signature"] == want
     assert json.loads(row["tests"][0]["input"]) == ["a bb ccc", 2]
 
 

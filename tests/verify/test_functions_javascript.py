@@ -243,8 +243,9 @@ def test_an_int_a_javascript_number_would_round_is_a_counted_reason():
     from parallel_sft.records import Problem, call_test
     from parallel_sft.verify.functions import cannot_run
 
-    problem = Problem("fn/big", "fn", "Identity.", [call_test([2**53 + 1], 2**53 + 1)],
-                      kind="function", entry_point="same", signature="def same(x: int) -> int")  # fmt: skip
+    tests = [call_test([2**53 + 1], 2**53 + 1)]
+    problem = Problem("fn/big", "fn", "Identity.", tests, kind="function", entry_point="same",
+                      signature="def same(x: int) -> int")  # fmt: skip
     assert cannot_run(problem, JS) == "cannot write a test value"
     with pytest.raises(ValueError, match="beyond JavaScript's exact integers"):
         JS.functions.literal(2**53 + 1, parse_type("int"))
