@@ -57,6 +57,7 @@ MUTATES = problem("def f(xs: list[int]) -> int", ([[1, 2]], 3), ([[1, 2]], 3))
 PAIR = problem("def f(s: str) -> Optional[tuple[str, int]]", (["ab"], ["ab", 2]), ([""], None))
 LABEL = problem("def f(n: int) -> str", ([3], "3"), ([-1], "-1"))
 SQUARES = problem("def f(n: int) -> list[int]", ([2], [1, 4]), ([0], []))
+ACCENT = problem("def f(s: str) -> str", (["é"], "1!"))
 MAX = "    my $m = 0;\n    for (@$xs) { $m = $_ if $_ > $m }\n    return $m;\n}\n"
 
 CASES = {
@@ -77,6 +78,16 @@ CASES = {
         PAIR, Status.OK, 2,
     ),
     "a number in a Str slot is its string": ("sub f { return $_[0] }\n", LABEL, Status.OK, 2),
+    # the source is read as perl reads a file: bytes, unless it says `use utf8`
+    "use utf8 and a literal é": (
+        "use utf8;\nsub f {\n    my ($s) = @_;\n"
+        "    return length($s) . ($s eq 'é' ? '!' : '');\n}\n",
+        ACCENT, Status.OK, 1,
+    ),
+    "no use utf8: é is two bytes": (
+        "sub f {\n    my ($s) = @_;\n    return length('é') . ($s eq 'é' ? '!' : '');\n}\n",
+        ACCENT, Status.WRONG_ANSWER, 0,
+    ),
     "exit in the sub": (
         "sub f {\n    my ($xs) = @_;\n    exit 0 unless @$xs;\n" + MAX,
         RUNNING, Status.RUNTIME_ERROR, 1,
@@ -115,6 +126,7 @@ DETAILS = {
     "a list flattened where a list ref is": "returned a list of 2 values where the signature",
     "no such sub": "loading the program: no sub f is defined in package main",
     "a syntax error": "syntax error at solution.pl line 3",
+    "no use utf8: é is two bytes": 'f("\\u00e9") returned "2", expected "1!"',
 }
 
 

@@ -13,13 +13,15 @@ kind is a str key), and an int is never a float, nor a float an int, as `===` ha
 
 Not expressible: dicts with keys other than int or str (PHP's array keys are only those),
 ints beyond 64 bits, and an entry point named like a PHP keyword or one of PHP's own
-functions (`strlen`: PHP cannot declare it; drivers/php_builtins.txt lists them). The
+functions (`strlen`: PHP cannot declare it; drivers/php_builtins.txt lists them). A file
+with a `namespace` declaration is a compile error: the driver's line comes first. The
 installed PHP has no mbstring: UTF-8 characters are counted with `preg_*` and `/u`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from .base import Language
@@ -233,7 +235,7 @@ def program_body(code: str, entry: str) -> str:
     loops, `if`s and assignments that call `entry` or print, assert or exit, an `if
     (PHP_SAPI === 'cli')`-style block, a closing `?>` and inline text), each leaving its
     line breaks. A file without `<?php` is taken as PHP code; code that does not parse
-    is left as it is, for `php -l` to report.
+    is left as it is (but for a closing `?>`), for `php -l` to report.
 
     >>> program_body("<?php\\nfunction f() { return 1; }\\necho f();\\n", "f")
     '<?php \\\\PsftDriver::start();\\nfunction f() { return 1; }\\n\\n'
@@ -243,7 +245,8 @@ def program_body(code: str, entry: str) -> str:
     tag = next((n for n in root.children if n.type == "php_tag"), None) if root else None
     if root is None or root.has_error or tag is None or text(tag).strip() != "<?php":
         at = source.index("<?php")
-        return _prologue("", source[:at].count("\n")) + source[at + len("<?php") :]
+        rest = re.sub(r"\?>\s*\Z", "", source[at + len("<?php") :])  # the driver follows
+        return _prologue("", source[:at].count("\n")) + rest
     drop: list[tuple[int, int]] = []
     declare = ""
     for node in root.children:

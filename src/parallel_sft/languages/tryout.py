@@ -7,7 +7,8 @@ function may also build what the function needs (a table filled at load, a const
 The languages of this module tell the two apart the same way:
 
 - a bare call statement is a try-out, unless it is one a definition needs (`require`,
-  `define`, `use`);
+  `define`; in Perl, whose builtins are calls too, any builtin but the printing ones:
+  `push @PRIMES, 2`);
 - any other top-level statement (a loop, an `if`, a declaration) is a try-out when it
   calls the entry point or prints, asserts or exits, outside the functions it defines.
 

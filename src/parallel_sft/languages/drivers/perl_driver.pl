@@ -127,6 +127,7 @@ sub main {
             . "$returns->[1] (return a reference: [...] or \\\@list)\n";
     };
 
+    utf8::encode($source);  # its UTF-8 bytes, as perl reads a file: `use utf8` decides
     $loading = 0;
     PsftDriver::load("package main; \$PsftDriver::loading = 1;\n#line 1 \"solution.pl\"\n$source");
     my $failure = $@;
