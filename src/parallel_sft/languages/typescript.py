@@ -45,7 +45,7 @@ class TypeScript(Language):
 # The test driver. main.ts is, on its first line, the candidate's imports, then one
 # statement that starts the JavaScript driver (a string: tsc does not check it, Node runs
 # it) and the opening of `__psft_program`, a function whose body is the candidate's
-# code (its own lines from line 2 on, so tsc's line numbers are the candidate's) ending
+# code (its first line still on line 1, so tsc's line numbers are the candidate's) ending
 # in a typed binding of the entry point: the prompt's parameter types, so a candidate
 # whose function does not take them is a compile error. Function declarations are
 # hoisted, so the driver, which reads the token and captures its builtins first, finds
