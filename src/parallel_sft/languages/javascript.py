@@ -53,7 +53,7 @@ DRIVER = """\
   } catch (err) { /* already locked */ }
 
   function report(line) {
-    const text = token + " " + line + "\\n";
+    const text = "\\n" + token + " " + line + "\\n";  // after a candidate's unended print
     for (;;) {
       try { writeSync(1, text); return; } catch (err) {
         if (!(err && err.code === "EAGAIN")) throw err;

@@ -100,7 +100,9 @@ def read_reports(stdout: bytes, token: str) -> tuple[dict[int, tuple[str, str]],
     reports: dict[int, tuple[str, str]] = {}
     done = False
     prefix = token + " "
-    for raw in stdout.decode("utf-8", "replace").splitlines():
+    # Lines end at "\n" only: str.splitlines would also break a result at a U+2028, U+2029
+    # or U+0085 inside a JSON string, which JSON allows unescaped (JavaScript writes them).
+    for raw in stdout.decode("utf-8", "replace").split("\n"):
         if not raw.startswith(prefix):
             continue
         rest = raw[len(prefix) :]
