@@ -70,7 +70,6 @@ class KotlinFunctions(FunctionSupport):
     )
 
     def __init__(self, qualified: bool = False) -> None:
-        self.qualified = qualified
         k, c = ("kotlin.", "kotlin.collections.") if qualified else ("", "")
         self.scalar_types = {
             "int": k + "Long", "float": k + "Double", "bool": k + "Boolean",

@@ -3,11 +3,13 @@
 The candidate writes a method of `object Problem` under a Scaladoc comment (MultiPL-E's
 Scala shape), named in camelCase (`running_max` is `runningMax`; a candidate that kept the
 Python name is called by that). Python's `int` is `Long`, `float` `Double`, `bool`
-`Boolean`, `str` `String`, `list` the immutable `List`, `dict` the immutable `Map`, a
-tuple a Scala tuple (`(String, Long)`), `Optional[T]` `Option[T]` (`None` or `Some`: a
-null is no Option), and None, as a return type, `Unit`. The method may sit in any
-top-level object (`object Solution`), in a class (`class Solution`, called on `new
-Solution()`), or bare at the top (wrapped in `object Problem`, as Scala 2 needs).
+`Boolean`, `str` `String`, `list` the immutable `List` (another sequence of the library
+is taken back: a `Vector`, an `ArrayBuffer`), `dict` the immutable `Map` (a mutable one
+is taken back), a tuple a Scala tuple (`(String, Long)`), `Optional[T]` `Option[T]`
+(`None` or `Some`: a null is no Option), and None, as a return type, `Unit`. The method
+may sit in any top-level object (`object Solution`), in a class (`class Solution`,
+called on `new Solution()`), or bare at the top (wrapped in `object Problem`, as Scala 2
+needs).
 
 A model's `def main`, an `extends App` and the statements of an object's body (its
 `println`s and `assert`s), top-level statements and test-library imports are cut; code
@@ -36,7 +38,7 @@ from .types import Signature, Type
 # initialise at their first use, by the first call, after the driver has read the token
 # from fd 0 and opened fd 1. Each test's arguments are built afresh in a method of their
 # own; the result is serialised by the signature's type with exact classes (boxed Long,
-# Double, Boolean, String, the sealed List, Some/None, and maps and tuples of the Scala
+# Double, Boolean, String, Some/None, and sequences, maps and tuples of the Scala
 # library's jar or the JDK), never the value's own equals or toString, every name from
 # `_root_` (a candidate's `object scala` or class `List` cannot reach it). After `done` the
 # driver halts the JVM. The driver's Scala text lives beside this module as real Scala.

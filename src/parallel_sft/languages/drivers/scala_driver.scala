@@ -77,8 +77,8 @@ object Psft_Driver {
     new _root_.java.lang.IllegalArgumentException("returned " + got + " where it is " + want)
   }
 
-  // Maps and tuples of the JDK or of the Scala library's own jar, never a candidate's class
-  // (a List is sealed: it is always the library's).
+  // Sequences, maps and tuples of the JDK or of the Scala library's own jar, never a
+  // candidate's class.
   private def psftSource(c: _root_.java.lang.Class[_]): _root_.java.lang.String = {
     val domain = c.getProtectionDomain
     val source = if (domain == null) null else domain.getCodeSource
@@ -132,14 +132,14 @@ object Psft_Driver {
         case _ => throw psftBad(value, "a str (String)")
       }
       case "list" =>
-        if (!value.isInstanceOf[_root_.scala.collection.immutable.List[_]]) throw psftBad(value, "a List")
-        var rest = value.asInstanceOf[_root_.scala.collection.immutable.List[_]]
+        // A List, or another sequence of the library's (a Vector, an ArrayBuffer).
+        if (!value.isInstanceOf[_root_.scala.collection.Seq[_]] || !psftTrusted(value)) throw psftBad(value, "a List")
+        val items = value.asInstanceOf[_root_.scala.collection.Seq[_]].iterator
         out.append('[')
         var n = 0
-        while (!rest.isEmpty) {
+        while (items.hasNext) {
           if (n > 0) out.append(',')
-          psftWrite(out, rest.head, t.parts(0))
-          rest = rest.tail
+          psftWrite(out, items.next(), t.parts(0))
           n += 1
         }
         out.append(']')
