@@ -151,7 +151,7 @@ ECHO_ARGS = [
      {"3": None, "-1": "é"}, [[1], []]],
     ["é 😀 \u2028 \ud7ff 漢", [math.nan, -math.inf, 1e-05, 1e16], {},
      [[-(2**63), 2**63 - 1]]],
-    ["", [], {"0": "x"}, []],
+    ["", [], {"0": "x"}, [[1], []]],  # test 1's `m` again: a shared one would show [7] twice
 ]  # fmt: skip
 ECHO = Problem(
     id="test/echo", source="test", statement="Echo.", kind="function", entry_point="echo",
