@@ -8,11 +8,15 @@ is the slowest of all the PLs here, hence the largest time factor.
 A namespace (`(ns foo.core (:gen-class))`) changes nothing for a script, but a program in
 the `lein run` shape defines `-main` and never calls it: run as a script it would do
 nothing. Such a program is loaded and its `-main` called (``-i main.clj -e``).
+
+Function problems: `clojure_functions.py` (the values as Clojure data, a docstring with
+clojure.spec types, the test driver, stripping a model's `-main` and top-level calls).
 """
 
 from dataclasses import dataclass
 
 from .base import Language
+from .clojure_functions import ClojureFunctions
 from .entry import EntryPoint, kids, parse, text
 from .java import JVM_NOISE, JVM_OOM
 
@@ -72,4 +76,5 @@ LANGUAGE = Clojure(
         "(let [[a b] (map #(Long/parseLong %) (clojure.string/split "
         '(clojure.string/trim (slurp *in*)) #"\\s+"))]\n  (println (+ a b)))\n'
     ),
+    functions=ClojureFunctions(),
 )

@@ -9,6 +9,11 @@ in only for a top-level `fun main`. The entry point is read from the program: a 
 `main` runs as the file's facade class (``MainKt``, or the name `@file:JvmName` gives it),
 an `object` or a class's `companion object` with a `@JvmStatic fun main` runs as that
 class; all qualified by the program's package.
+
+Function problems: `kotlin_functions.py` (types, literals, the test driver, stripping the
+candidate's own `main`). A function problem's driver program runs its own object
+(`Psft_Driver`), found by the driver's last line even where tree-sitter's Kotlin grammar
+trips over code kotlinc accepts.
 """
 
 from dataclasses import dataclass
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from .base import Language
 from .entry import EntryPoint, choose, first, kids, parse, qualified, text
 from .java import JVM_COMPILER_OPTS, JVM_NOISE, JVM_OOM, JVM_RUN_FLAGS
+from .kotlin_functions import DRIVER_END, DRIVER_OBJECT, KotlinFunctions
 
 _MAIN = "a top-level `fun main` or a `@JvmStatic fun main`"
 
@@ -27,10 +33,12 @@ class Kotlin(Language):
 
     def entry_point(self, code: str) -> EntryPoint:
         root = parse(code, self.grammar)
+        header = first(root, "package_header") if root is not None else None
+        package = text(first(header, "identifier")) if header is not None else ""
+        if code.rstrip().endswith(DRIVER_END):  # a function problem's test driver
+            return EntryPoint(self.source_file, {"main_class": qualified(package, DRIVER_OBJECT)})
         if root is None or root.has_error:
             return super().entry_point(code)  # kotlinc says what is wrong
-        header = first(root, "package_header")
-        package = text(first(header, "identifier")) if header is not None else ""
         mains = []
         if any(_is_main(f) for f in kids(root, "function_declaration")):
             mains.append(_facade(root) or "MainKt")
@@ -94,4 +102,5 @@ LANGUAGE = Kotlin(
         '    val (a, b) = readLine()!!.trim().split(Regex("\\\\s+")).map { it.toLong() }\n'
         "    println(a + b)\n}\n"
     ),
+    functions=KotlinFunctions(),
 )

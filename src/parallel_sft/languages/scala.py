@@ -5,6 +5,11 @@ calls `java` directly with the scala-library jar (found beside scalac, through t
 `placeholders` hook) rather than the slower `scala` runner script. It starts the
 program's own entry point: the top-level object with a `def main` or one that `extends
 App`, whatever its name, qualified by its package.
+
+Function problems: `scala_functions.py` (types, literals, the test driver, stripping the
+candidate's own `main`). A function problem's driver program runs its own object
+(`Psft_Driver`), found by the driver's last line even where tree-sitter cannot parse the
+candidate's part.
 """
 
 import os
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from .base import Language
 from .entry import EntryPoint, choose, first, kids, parse, qualified, text
 from .java import JVM_COMPILER_OPTS, JVM_NOISE, JVM_OOM, JVM_RUN_FLAGS
+from .scala_functions import DRIVER_END, DRIVER_OBJECT, ScalaFunctions
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,9 @@ class Scala(Language):
 
     def entry_point(self, code: str) -> EntryPoint:
         root = parse(code, self.grammar)
+        if code.rstrip().endswith(DRIVER_END):  # a function problem's test driver
+            package = _file_package(root) if root is not None else ""
+            return EntryPoint(self.source_file, {"main_class": qualified(package, DRIVER_OBJECT)})
         if root is None or root.has_error:
             return super().entry_point(code)  # scalac says what is wrong
         mains = []
@@ -63,6 +72,17 @@ def _objects(node, package: str):
                 package = inner
 
 
+def _file_package(root) -> str:
+    """The package of the file's top level: its leading `package a` clauses, chained."""
+    package = ""
+    for child in kids(root):
+        if child.type == "package_clause" and first(child, "template_body") is None:
+            package = qualified(package, text(first(child, "package_identifier")))
+        elif child.type not in ("comment", "block_comment"):
+            break
+    return package
+
+
 LANGUAGE = Scala(
     name="scala",
     display="Scala",
@@ -91,4 +111,5 @@ LANGUAGE = Scala(
         '    val Array(a, b) = scala.io.StdIn.readLine().trim.split("\\\\s+").map(_.toLong)\n'
         "    println(a + b)\n  }\n}\n"
     ),
+    functions=ScalaFunctions(),
 )
