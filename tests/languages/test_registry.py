@@ -90,3 +90,18 @@ def test_toolchain_is_installed(name):
     lang = LANGUAGES[name]
     assert lang.find_toolchain() is not None, lang.install_hint()
     assert lang.version() not in (None, "?")
+
+
+def test_langs_shows_each_languages_header_for_a_signature_or_why_not():
+    from ..test_cli import psft
+
+    sig = "def first_word(text: str, min_len: int) -> Optional[tuple[str, int]]"
+    result = psft("langs", "--signature", sig, "--langs", "go,bash,ocaml")
+    assert result.returncode == 0, result.stderr
+    assert "func first_word(text string, min_len int) *Tuple2[string, int] {" in result.stdout
+    assert "let first_word (text : string) (min_len : int) : (string * int) option" in (
+        " ".join(result.stdout.replace("│", " ").split())
+    )
+    assert "cannot express: " in result.stdout  # Bash: no tuples
+    bad = psft("langs", "--signature", "def f(x: set[int]) -> int")
+    assert bad.returncode != 0 and bad.stderr.startswith("error: --signature: unsupported type")

@@ -202,6 +202,7 @@ def build_command(
 
 def _print_dry_run(config) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from .problems import dry_run
@@ -220,7 +221,7 @@ def _print_dry_run(config) -> None:
     table = Table("PL", "asked for", "cannot express", "why (count)", title="per target PL")
     for name, row in per_lang.items():
         why = "; ".join(f"{reason} ({n})" for reason, n in row["reasons"].items()) or "-"
-        table.add_row(name, str(row["asked"]), str(row["skipped"]), why)
+        table.add_row(name, str(row["asked"]), str(row["skipped"]), escape(why))  # list[int]
     console.print(table)
 
 

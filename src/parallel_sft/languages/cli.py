@@ -13,7 +13,13 @@ from . import Language, parse_languages
 @click.option("--check", is_flag=True, help="Compile and run a tiny program in every language.")
 @click.option("--langs", "spec", default="all", show_default=True, help="Comma-separated subset.")
 @click.option("--no-sandbox", is_flag=True, help="With --check: run without bubblewrap (unsafe).")
-def langs_command(check: bool, spec: str, no_sandbox: bool) -> None:
+@click.option(
+    "--signature",
+    default=None,
+    help="Show how each language writes this function problem's header (a typed Python "
+    "def: 'def f(xs: list[int], k: int) -> Optional[str]'), or why it cannot.",
+)
+def langs_command(check: bool, spec: str, no_sandbox: bool, signature: str | None) -> None:
     """List the supported languages: installed?, toolchain version, tree-sitter grammar.
 
     With --check, each language's example program (read two integers, print the sum) is
@@ -24,6 +30,9 @@ def langs_command(check: bool, spec: str, no_sandbox: bool) -> None:
     from rich.table import Table
 
     langs = parse_languages(spec)
+    if signature is not None:
+        _print_headers(langs, signature)
+        return
     table = Table("language", "aliases", "installed", "version", "grammar", "kind", "time x")
     for lang in langs:
         version = lang.version()
@@ -42,6 +51,34 @@ def langs_command(check: bool, spec: str, no_sandbox: bool) -> None:
         if failed:
             click.secho(f"failed: {', '.join(failed)}", fg="red", err=True)
             sys.exit(1)
+
+
+def _print_headers(langs: list[Language], signature: str) -> None:
+    """Each language's header for `signature`, or its reason for not taking it."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..errors import PsftError
+    from ..records import Problem
+    from ..verify.functions import cannot_run
+    from .types import TypeSyntaxError, parse_signature
+
+    try:
+        sig = parse_signature(signature)
+    except TypeSyntaxError as err:
+        raise PsftError(f"--signature: {err}") from None
+    problem = Problem("check/signature", "check", "", [], kind="function",
+                      entry_point=sig.name, signature=str(sig))  # fmt: skip
+    # Text, not markup: a type's brackets (list[int]) would read as rich's style tags.
+    table = Table("language", "header (or why not)", title=Text(str(sig)), show_lines=True)
+    for lang in langs:
+        reason = cannot_run(problem, lang)
+        if reason is not None or lang.functions is None:
+            table.add_row(lang.name, Text(str(reason), style="red"))
+        else:
+            table.add_row(lang.name, Text(lang.functions.header(sig, "Doc.").rstrip()))
+    Console().print(table)
 
 
 def _grammar_status(lang: Language) -> str:
