@@ -215,13 +215,16 @@ def test_the_program_is_cut_and_loose_procedures_moved_into_a_module():
     assert module == "solution" and wrap == "" and "program try_it" not in code
     assert code.count("\n") == ECHO_CODE.count("\n")
     inner = (
-        "program main\n  use iso_fortran_env\n  implicit none\n  print *, f(1_int64)\n"
-        "contains\n  integer(int64) function f(x)\n    integer(int64) :: x\n    f = x\n"
-        "  end function f\nend program main\n"
+        "program main\n  use iso_fortran_env\n  implicit none\n  integer, parameter :: k = int64\n"
+        "  print *, f(1_k)\ncontains\n  integer(k) function f(x)\n    integer(k) :: x\n"
+        "    f = x\n  end function f\nend program main\n"
     )
     code, module, wrap = fortran.prepare(inner, "f")
     assert module is None and code.strip() == ""
-    assert wrap.startswith("module psft_solution\n  use iso_fortran_env\ncontains\n")
-    assert "integer(int64) function f(x)" in wrap and "print" not in wrap
+    assert wrap.startswith(
+        "module psft_solution\n  use iso_fortran_env\n  implicit none\n"
+        "  integer, parameter :: k = int64\ncontains\n  integer(k) function f(x)\n"
+    )
+    assert "print" not in wrap
     broken = "module m\ncontains\n  function f(x\nend module m\nprogram p\nend program p\n"
     assert fortran.prepare(broken, "f") == (broken, "m", "")

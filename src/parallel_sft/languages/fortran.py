@@ -43,6 +43,9 @@ WRAP = "psft_solution"  # the module the driver puts procedures outside any modu
 _INT = 2**63
 _LEAVES = ("int", "float", "bool", "str")
 _KINDS = ("int64", "real64")
+# A program's specification part: what its internal procedures may use of their host.
+_SPECIFICATIONS = ("use_statement", "implicit_statement", "variable_declaration",
+                   "derived_type_definition", "interface", "parameter_statement")  # fmt: skip
 
 
 class FortranFunctions(FunctionSupport):
@@ -307,11 +310,12 @@ def _declaration(t: Type, name: str, intent: str, *, local: bool = False) -> str
 
 def _put(t: Type, name: str) -> list[str]:
     """Statements that write the value `name` of leaf type `t`."""
-    if t.name == "list":
-        return [f"call psft_put_list_{t.args[0].name}({name})"]
-    if t.name == "str":
-        return [f"if (.not. allocated({name})) call psft_fail('returned an unallocated str')",
-                f"if (allocated({name})) call psft_put_str({name})"]  # fmt: skip
+    if t.name in ("list", "str"):
+        put = f"psft_put_list_{t.args[0].name}" if t.name == "list" else "psft_put_str"
+        return [
+            f"if (.not. allocated({name})) call psft_fail('returned an unallocated {t}')",
+            f"if (allocated({name})) call {put}({name})",
+        ]
     return [f"call psft_put_{t.name}({name})"]
 
 
@@ -405,7 +409,8 @@ def _chunks(items: list[str], width: int) -> list[list[str]]:
 def prepare(code: str, entry: str) -> tuple[str, str | None, str]:
     """(`code` without its `program`, the module that holds `entry` or None, a module of
     the driver's with the procedures outside any module). The program's own procedures
-    (after its `contains`) and its `use` lines move into that module; a cut leaves its
+    (after its `contains`) and its specification part (`use` lines, declarations: what
+    they may use of their host) move into that module; a cut leaves its
     lines empty (the compiler's line numbers hold). Code that tree-sitter cannot read is
     left as it is, its first `module` taken for the one."""
     from .entry import first, kids, parse, text
@@ -433,7 +438,7 @@ def prepare(code: str, entry: str) -> tuple[str, str | None, str]:
             moved.append(lines_of(node))
         elif node.type == "program":
             cuts.append(node)
-            uses += [lines_of(n) for n in kids(node, "use_statement")]
+            uses += [lines_of(n) for n in kids(node, *_SPECIFICATIONS)]
             inner = first(node, "internal_procedures")
             if inner is not None:
                 moved += [lines_of(n) for n in kids(inner, "function", "subroutine")]
