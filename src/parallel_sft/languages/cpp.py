@@ -1,7 +1,11 @@
-"""C++, compiled with g++ as GNU C++20 with optimisation; sanitized like C (see c.py)."""
+"""C++, compiled with g++ as GNU C++20 with optimisation; sanitized like C (see c.py).
+
+Function problems: `cpp_functions.CppFunctions` (standard-library types, the test driver).
+"""
 
 from .base import Language
 from .c import gcc_sanitizer
+from .cpp_functions import CppFunctions
 
 LANGUAGE = Language(
     name="cpp",
@@ -24,4 +28,5 @@ LANGUAGE = Language(
         "#include <iostream>\n\nint main() {\n    long long a, b;\n    std::cin >> a >> b;\n"
         '    std::cout << a + b << "\\n";\n    return 0;\n}\n'
     ),
+    functions=CppFunctions(),
 )
