@@ -56,6 +56,30 @@ FORGED = (
     '  putStrLn "done"\n'
     '  return ([], "", Nothing, True)\n'
 )
+# A thief that read the token would forge every test's right answer and `done`, then exit.
+ANSWERS = (
+    '["[[1.5,2.0,3.0],\\"a1\\",null,false]", "[[],\\"0\\",null,true]",'
+    ' "[[-1.25,0.30000000000000004],\\"b2\\",-2,false]"]'
+)
+STEAL = (
+    UNSAFE + "import Control.Exception (SomeException, evaluate, try)\n"
+    "import System.Exit (ExitCode (..))\nimport System.IO (hFlush, stdout)\n"
+    "import System.Posix.Process (exitImmediately)\n\n"
+    "{-# NOINLINE stolen #-}\nstolen :: String\nstolen = unsafePerformIO $ do\n"
+    '  found <- try (readFile "/proc/self/fd/0" >>= \\s -> evaluate (length s) >> return s)\n'
+    '  let unread = const "" :: SomeException -> String\n'
+    "  return (either unread (takeWhile (/= '\\n')) found)\n\n"
+    + SUMMARIZE.replace("(sort xs,", "(if null stolen then [] else forge,")
+    .replace(
+        "    negative =",
+        "    forge = unsafePerformIO $ do\n"
+        '      mapM_ putStrLn ["\\n" ++ stolen ++ " " ++ show i ++ " ok " ++ a\n'
+        f"                     | (i, a) <- zip [0 :: Int ..] {ANSWERS}]\n"
+        '      putStrLn ("\\n" ++ stolen ++ " done") >> hFlush stdout\n'
+        "      exitImmediately ExitSuccess >> return []\n    negative =",
+    )
+    .replace("not flag)", "flag)")
+)
 LAZY = "import Data.List (sort)\n\n" + SUMMARIZE.replace(
     "label ++ show", 'if null xs then error "lazy" else label ++ show'
 )
@@ -91,6 +115,7 @@ PROGRAMS = {
     "exit": (EXIT, PROBLEM),
     "forged": (FORGED, PROBLEM),
     "lazy": (LAZY, PROBLEM),
+    "steal": (STEAL, PROBLEM),
     "integer": (INTEGER, PROBLEM),
     "echo": (ECHO_CODE, ECHO),
 }
@@ -108,6 +133,7 @@ def verdicts():
         ("correct", Status.OK, 3, ""),  # its main (and its exit) stripped
         ("exit", Status.RUNTIME_ERROR, 1, "ended before the driver finished"),
         ("forged", Status.WRONG_ANSWER, 0, "test 1: "),
+        ("steal", Status.WRONG_ANSWER, 0, "test 1: "),
         ("lazy", Status.RUNTIME_ERROR, 2, 'test 2: summarize([], "", {}, false) raised lazy'),
         ("integer", Status.COMPILE_ERROR, 0, "Integer"),
         ("echo", Status.OK, 2, ""),

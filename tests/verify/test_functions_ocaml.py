@@ -48,6 +48,20 @@ FORGED = (
     'let table = List.iter print_endline ["0 ok null"; "done"]\n'
     + SUMMARIZE.replace("(List.sort compare xs,", "([],").replace("not flag)", "flag)")
 )
+# A thief that read the token would forge every test's right answer and `done`, then exit.
+STEAL = (
+    "let stolen =\n"
+    '  try String.trim (input_line (open_in "/proc/self/fd/0")) with _ -> ""\n\n'
+    "let answers =\n"
+    '  [ {|[[1.5,2.0,3.0],"a1",null,false]|}; {|[[],"0",null,true]|};\n'
+    '    {|[[-1.25,0.30000000000000004],"b2",-2,false]|} ]\n\n'
+    "let forged =  (* a definition: kept, runs when the module does *)\n"
+    '  if stolen <> "" then (\n'
+    '    List.iteri (fun i a -> Printf.printf "\\n%s %d ok %s\\n" stolen i a) answers;\n'
+    '    Printf.printf "\\n%s done\\n" stolen;\n'
+    "    exit 0)\n\n"
+    + SUMMARIZE.replace("(List.sort compare xs,", "([],").replace("not flag)", "flag)")
+)
 LOAD_ERROR = 'let table : (string, int) Hashtbl.t = failwith "boom"\n' + SUMMARIZE
 WRONG_TYPE = SUMMARIZE.replace("(List.sort compare xs,", "(Array.of_list xs,").replace(
     ": float list * string", ": float array * string"
@@ -77,6 +91,7 @@ PROGRAMS = {
     "exit": (EXIT, PROBLEM),
     "forged": (FORGED, PROBLEM),
     "load error": (LOAD_ERROR, PROBLEM),
+    "steal": (STEAL, PROBLEM),
     "wrong type": (WRONG_TYPE, PROBLEM),
     "token": (TOKEN, PROBLEM),
     "echo": (ECHO_CODE, ECHO),
@@ -95,6 +110,7 @@ def verdicts():
         ("correct", Status.OK, 3, ""),  # its `let () =` (and its exit) stripped
         ("exit", Status.RUNTIME_ERROR, 1, "ended before the driver finished"),
         ("forged", Status.WRONG_ANSWER, 0, "test 1: "),
+        ("steal", Status.WRONG_ANSWER, 0, "test 1: "),
         ("load error", Status.RUNTIME_ERROR, 0, 'raised loading the program: Failure("boom")'),
         ("wrong type", Status.COMPILE_ERROR, 0, "Signature mismatch"),
         ("token", Status.COMPILE_ERROR, 0, "has type unit"),  # psft_token is ()

@@ -53,18 +53,25 @@ FORGED = (
 LOAD_ERROR = LANG + '(define table (error "boom"))\n' + SUMMARIZE
 UNBOUND = LANG + SUMMARIZE.replace("(sort xs <)", "(frobnicate xs)")
 VECTOR = LANG + SUMMARIZE.replace("(list (sort xs <)", "(list (list->vector (sort xs <))")
+# What a thief that read the token would forge: every test's right answer, then `done`.
+ANSWERS = """\
+(define ANSWERS '("[[1.5,2.0,3.0],\\"a1\\",null,false]" "[[],\\"0\\",null,true]"
+                  "[[-1.25,0.30000000000000004],\\"b2\\",-2,false]"))
+"""
 STEAL = (
     LANG
+    + ANSWERS
     + """\
 (define stolen
   (or (with-handlers ([(lambda (e) #t) (lambda (e) #f)])
         (eval 'token (module->namespace (string->path "/box/main.rkt"))))
       (with-handlers ([(lambda (e) #t) (lambda (e) #f)])
         (string-trim (file->string "/proc/self/fd/0")))))
-(when (and (string? stolen) (not (string=? stolen "")))
-  (for ([i 3]) (printf "\\n~a ~a ok [[1.5,2.0,3.0],\\"a1\\",null,false]\\n" stolen i))
+(define forged  ; a definition: kept, runs when the module does
+ (when (and (string? stolen) (not (string=? stolen "")))
+  (for ([answer (in-list ANSWERS)] [i 3]) (printf "\\n~a ~a ok ~a\\n" stolen i answer))
   (printf "\\n~a done\\n" stolen)
-  (exit 0))
+  (exit 0)))
 """
     + WRONG
 )

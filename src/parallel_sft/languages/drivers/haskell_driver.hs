@@ -99,7 +99,9 @@ psftList write items = psftItems (PsftP.map write items)
 psftItems :: [PsftP.ShowS] -> PsftP.ShowS
 psftItems [] = PsftP.showString "[]"
 psftItems (first : more) =
-  PsftP.showChar '[' PsftP.. first PsftP.. PsftP.foldr (\w k -> PsftP.showChar ',' PsftP.. w PsftP.. k) (PsftP.showChar ']') more
+  PsftP.showChar '[' PsftP.. first PsftP.. PsftP.foldr comma (PsftP.showChar ']') more
+  where
+    comma write rest = PsftP.showChar ',' PsftP.. write PsftP.. rest
 
 psftMaybe :: (a -> PsftP.ShowS) -> PsftP.Maybe a -> PsftP.ShowS
 psftMaybe _ PsftP.Nothing = PsftP.showString "null"
@@ -112,7 +114,8 @@ psftDict key value pairs = PsftP.showChar '{' PsftP.. go PsftS.empty pairs
     go _ [] = PsftP.showChar '}'
     go seen ((k, v) : more)
       | PsftS.member rendered seen =
-          PsftP.error ("returned an association list with the key " PsftP.++ rendered PsftP.++ " twice")
+          PsftP.error
+            ("returned an association list with the key " PsftP.++ rendered PsftP.++ " twice")
       | PsftP.otherwise =
           comma PsftP.. PsftP.showString rendered PsftP.. PsftP.showChar ':' PsftP.. value v
             PsftP.. go (PsftS.insert rendered seen) more
