@@ -160,6 +160,8 @@ def test_header_is_a_define_under_a_typed_signature_comment():
         " -> (List (Listof Float) String (U Integer #f) Boolean)\n"
         "(define (summarize xs label words flag)\n"
     )
+    odd = FUNCTIONS.header(parse_signature("def f(match: int, cond: str) -> int"), "")
+    assert odd.endswith(";; f : Integer String -> Integer\n(define (f match_ cond_)\n")
     bare = FUNCTIONS.header(parse_signature("def g() -> None"), "")
     assert bare == "#lang racket\n\n;; g : -> Void\n(define (g)\n"
 

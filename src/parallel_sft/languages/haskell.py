@@ -141,7 +141,7 @@ class HaskellFunctions(FunctionSupport):
         imports, declarations = driver_template(DRIVER).split(_SPLIT)
         spliced = "; ".join(line for line in imports.splitlines() if line.startswith("import "))
         code, entry = prepare(code, sig, spliced)
-        qualified = _DRIVER
+        qualified = _QUALIFIED
         write = _writer(sig.returns)
         rows = []
         for args in calls:
@@ -164,7 +164,7 @@ class HaskellFunctions(FunctionSupport):
         return None
 
 
-_DRIVER = HaskellFunctions(prefix=_DRIVER_PREFIX)
+_QUALIFIED = HaskellFunctions(prefix=_DRIVER_PREFIX)  # the driver's own spellings
 
 
 def _atom(type_text: str) -> str:

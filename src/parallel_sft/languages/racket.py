@@ -88,7 +88,7 @@ class RacketFunctions(FunctionSupport):
         lines = [f";; {line}".rstrip() for line in doc.strip().splitlines()]
         types = "".join(self.type_name(t) + " " for _, t in sig.params)
         lines.append(f";; {sig.name} : {types}-> {self.type_name(sig.returns)}")
-        params = "".join(" " + name for name, _ in sig.params)
+        params = "".join(" " + name for name in param_names(sig))
         return "#lang racket\n\n" + "\n".join(lines) + f"\n(define ({sig.name}{params})\n"
 
     def driver(self, code: str, sig: Signature, calls: list[list[Any]]) -> str:
@@ -122,6 +122,18 @@ class RacketFunctions(FunctionSupport):
             if t.name == "dict" and t.args[0].name not in ("int", "str"):
                 return f"dict keys of type {t.args[0]} (only int and str keys have a JSON form)"
         return None
+
+
+def param_names(sig: Signature) -> list[str]:
+    """The parameters as Racket variables: one named like a core form (`match`, `define`)
+    would shadow that form in the body, so it gets a `_` after it (the driver passes
+    arguments by position)."""
+    names: list[str] = []
+    for name, _ in sig.params:
+        while name in _CORE_FORMS or name in names:
+            name += "_"
+        names.append(name)
+    return names
 
 
 def racket_string(value: str) -> str:

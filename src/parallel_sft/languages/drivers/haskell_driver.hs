@@ -18,9 +18,9 @@ import qualified System.IO as PsftIO
 -- initialisers: its definitions run only when the driver forces them), then stdin becomes
 -- /dev/null (so /proc/self/fd/0 no longer leads back to the token file), and the reports
 -- go to a duplicate of fd 1 of the driver's own (a closed or redirected stdout does not
--- matter). Each test's result is rendered by the writer the signature's type gives (`call`
--- below), and the whole rendering is forced inside `try`: an `error` deep inside a lazy
--- result is that test's error, never a later one's.
+-- matter). Each test's result is rendered by the writer the signature's type gives (the
+-- generated `psftCalls` at the end), and the whole rendering is forced inside `try`: an
+-- `error` deep inside a lazy result is that test's error, never a later one's.
 main :: PsftP.IO ()
 main = do
   token <- PsftIO.getLine
