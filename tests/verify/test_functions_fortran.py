@@ -170,7 +170,7 @@ def test_header_is_a_module_procedure():
         "    character(len=:), allocatable, intent(out) :: r2\n"
     )
     unsupported = FUNCTIONS.header(parse_signature(SHARED.signature or ""), "Summarize.")
-    assert "no Fortran form: parameter words: a dict" in unsupported
+    assert "no Fortran form: a parameter: a dict" in unsupported
 
 
 def test_literals():
@@ -189,7 +189,7 @@ def test_literals():
 @pytest.mark.parametrize(
     ("signature", "reason"),
     [
-        ("def f(d: dict[str, int]) -> int", "parameter d: a dict"),
+        ("def f(d: dict[str, int]) -> int", "a parameter: a dict"),
         ("def f(x: int) -> dict[str, int]", "the result: a dict"),
         ("def f(xs: list[str]) -> int", "one length for all items"),
         ("def f(xs: list[list[int]]) -> int", "no jagged"),

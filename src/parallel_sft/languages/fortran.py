@@ -32,7 +32,7 @@ from typing import Any
 
 from .base import Language
 from .functions import FunctionSupport, driver_template, types_in
-from .types import Signature, Type
+from .types import STR, Signature, Type
 
 # The test driver's Fortran text, a program after the candidate's module (see there for
 # how it keeps the candidate away from the token and the reports); @USE@ and @GENERATED@
@@ -194,10 +194,10 @@ class FortranFunctions(FunctionSupport):
     def unsupported(self, sig: Signature) -> str | None:
         if not re.fullmatch(r"[A-Za-z]\w{0,62}", sig.name):
             return f"{sig.name} is not a Fortran name (a letter first, at most 63 characters)"
-        for name, t in sig.params:
+        for _, t in sig.params:  # no parameter's name: reasons are counted across problems
             reason = _unsupported_leaf(t)
             if reason:
-                return f"parameter {name}: {reason}"
+                return f"a parameter: {reason}"
         reason = _unsupported_result(sig.returns)
         return f"the result: {reason}" if reason else None
 
@@ -226,7 +226,9 @@ def _unsupported_leaf(t: Type) -> str | None:
         return None
     why = {
         "dict": "a dict (Fortran has no associative array)",
-        "list": f"{t} (a character array has one length for all items; no jagged or mixed arrays)",
+        "list": f"{t} (a character array has one length for all items)"
+        if t.args[:1] == (STR,)
+        else f"{t} (no jagged or mixed arrays)",
         "tuple": f"{t} (a tuple is a result's out-arguments only, and not nested)",
         "optional": f"{t} (an Optional is a result's flag only)",
         "None": "None (no Fortran value of it)",
