@@ -30,10 +30,10 @@ if [ -z "$python" ]; then
     run_quiet $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3
     python=/usr/bin/python3
 fi
-{ read -r debs; read -r npms; } < <(PYTHONPATH="$repo/src" "$python" -m parallel_sft.languages missing "$@")
+{ read -r debs; read -r npms; read -r test_debs; read -r test_npms; } < <(PYTHONPATH="$repo/src" "$python" -m parallel_sft.languages missing "$@")
 
 wanted=""
-for pkg in bubblewrap python3-venv $debs; do
+for pkg in bubblewrap python3-venv $debs $test_debs; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
         # A package whose command is already on PATH from elsewhere (npm, node) is skipped.
         command -v "$pkg" >/dev/null 2>&1 || wanted="$wanted $pkg"
@@ -50,9 +50,20 @@ if [ -n "$npms" ]; then
     }
     run_quiet $sudo npm install -g --silent $npms
 fi
+# The benchmarks' JavaScript test libraries, where npm does not have them yet.
+missing_npm=""
+for pkg in $test_npms; do
+    [ -d "$(npm root -g 2>/dev/null)/$pkg" ] || missing_npm="$missing_npm $pkg"
+done
+if [ -n "$missing_npm" ]; then
+    command -v npm >/dev/null 2>&1 || {
+        run_quiet $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+    }
+    run_quiet $sudo npm install -g --silent $missing_npm
+fi
 
 # Check what we promised: every requested toolchain is now found.
-{ read -r debs; read -r npms; } < <(PYTHONPATH="$repo/src" "$python" -m parallel_sft.languages missing "$@")
+{ read -r debs; read -r npms; read -r _; read -r _; } < <(PYTHONPATH="$repo/src" "$python" -m parallel_sft.languages missing "$@")
 if [ -n "$debs$npms" ]; then
     echo "install-toolchains: still missing after install: $debs $npms" >&2
     exit 1

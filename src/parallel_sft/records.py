@@ -76,6 +76,61 @@ class Reference:
     code: str
 
 
+@dataclass(frozen=True)
+class Harness:
+    """A benchmark's own test program for one PL (MultiPL-E, MBXP, HumanEval-X ship one
+    per language). A program is judged the way the benchmark's authors run it: `prompt`
+    is the code a completion continues (imports, doc comment, the function's header),
+    `tests` the test code after it, `head` any code the benchmark puts before the prompt
+    (HumanEval-X's Go `package` and test imports); `benchmarks/` assembles and runs them.
+    `solution` is the benchmark's canonical completion, where it has one: prompt +
+    solution + tests passes."""
+
+    __test__ = False  # not a pytest test class
+
+    benchmark: str  # "multipl-e", "mbxp", "multi-humaneval" or "humaneval-x"
+    prompt: str
+    tests: str
+    stop_tokens: tuple[str, ...] = ()
+    solution: str | None = None
+    head: str = ""
+    task_id: str = ""  # the row's own id in the benchmark ("MBJP/1", "HumanEval_0_...")
+    entry_point: str = ""  # the function's name in this PL (`minCost`, `MinCost`)
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Harness:
+        return cls(
+            benchmark=str(row["benchmark"]),
+            prompt=str(row.get("prompt") or ""),
+            tests=str(row.get("tests") or ""),
+            stop_tokens=tuple(row.get("stop_tokens") or ()),
+            solution=row.get("solution") or None,
+            head=str(row.get("head") or ""),
+            task_id=str(row.get("task_id") or ""),
+            entry_point=str(row.get("entry_point") or ""),
+        )
+
+
+def harnesses_field(value: Any) -> dict[str, Harness]:
+    """A problem's harnesses from a dict of PL -> Harness or row, or its JSON text (how a
+    corpus stores them: one string column keeps every PL's)."""
+    if not value:
+        return {}
+    if isinstance(value, str):
+        value = json.loads(value)
+    return {
+        str(lang): h if isinstance(h, Harness) else Harness.from_dict(h)
+        for lang, h in value.items()
+    }
+
+
+def harnesses_json(harnesses: dict[str, Harness]) -> str:
+    """The JSON text of a problem's harnesses ("" for none): a corpus column."""
+    if not harnesses:
+        return ""
+    return json.dumps({lang: asdict(h) for lang, h in sorted(harnesses.items())})
+
+
 @dataclass
 class Problem:
     id: str
@@ -92,6 +147,14 @@ class Problem:
     # ("def f(xs: list[int], k: int) -> list[int]"); the statement is its docstring.
     entry_point: str | None = None
     signature: str | None = None
+    # Benchmarks that ship tests per PL (MultiPL-E, MBXP, HumanEval-X): PL -> its harness.
+    # A PL with one is judged by it; the typed tests judge the others.
+    harnesses: dict[str, Harness] = field(default_factory=dict)
+
+    @property
+    def judged(self) -> bool:
+        """Whether anything can judge a program: typed or stdio tests, or a harness."""
+        return bool(self.tests or self.harnesses)
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Problem:
@@ -112,10 +175,14 @@ class Problem:
             difficulty=row.get("difficulty"),
             entry_point=row.get("entry_point") or None,  # a corpus writes "" for stdio
             signature=row.get("signature") or None,
+            harnesses=harnesses_field(row.get("harnesses")),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A row (`problem_features`): the harnesses as one JSON string column."""
+        row = asdict(self)
+        row["harnesses"] = harnesses_json(self.harnesses)
+        return row
 
 
 @dataclass
@@ -216,6 +283,7 @@ def problem_features():  # -> datasets.Features
             "difficulty": Value("string"),
             "entry_point": Value("string"),
             "signature": Value("string"),
+            "harnesses": Value("string"),  # JSON: PL -> a benchmark's harness ("" for none)
         }
     )
 

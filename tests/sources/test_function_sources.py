@@ -125,7 +125,7 @@ def test_verify_judges_them_and_a_dry_run_counts_what_each_language_cannot_expre
     out = tmp_path / "verdicts.jsonl"
     result = psft("verify", "--problems", source, "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "│ python   │ 7  │ 7     │ 100%" in result.stdout
+    assert "│ python   │ 7  │ 7     │ 100.0%" in result.stdout
     build = psft("corpus", "build", "--source", source, "--langs", "lua,javascript",
                  "--out", str(tmp_path / "c"), "--dry-run")  # fmt: skip
     assert build.returncode == 0, build.stderr

@@ -104,6 +104,10 @@ def test_known_sources():
         "google-research-datasets/mbpp",
         "codeparrot/apps",
         "open-r1/codeforces",
+        "nuprl/MultiPL-E",
+        "mxeval/mbxp",
+        "mxeval/multi-humaneval",
+        "THUDM/humaneval-x",
     }
 
 

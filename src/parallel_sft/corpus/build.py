@@ -270,7 +270,7 @@ def _rounds(
     for lang_name, reasons in sorted(unsupported.items()):
         top = ", ".join(f"{n} {why}" for why, n in reasons.most_common(3))
         log(f"{lang_name}: {sum(reasons.values())} function problems it cannot express ({top})")
-    if not first:
+    if not first and config.n:
         if unsupported:
             raise PsftError("nothing to translate: no target PL can express these problems")
         raise PsftError("nothing to translate: every problem's reference is already in a target PL")
@@ -286,7 +286,7 @@ def _rounds(
         attempts += _sharded("source", items, judge, state, config, log, counts)
     done = {(r["problem_id"], r["language"]) for r in attempts if r["status"] == "OK"}
     todo: list[tuple[Request, int | None]] = [(r, None) for r in first]
-    for round_ in range(config.repair_rounds + 1):
+    for round_ in range(config.repair_rounds + 1 if config.n else 0):  # --n 0: no model
         if round_ > 0:
             todo = repair_round(previous, done, by_id)  # noqa: F821 (set in the loop)
             if not todo:
@@ -314,10 +314,18 @@ def source_candidates(
     from ..sources import source_solutions
     from ..verify.syntax import check
 
-    found = source_solutions(
-        config.source, split=config.split, source_lang=config.source_lang,
-        problem_ids=[p.id for p in problems],
-    )  # fmt: skip
+    # A benchmark's canonical solutions come with its problems (each PL's harness);
+    # other sources (code_contests) are read again for theirs.
+    found = {
+        p.id: {lang: [h.prompt + h.solution] for lang, h in p.harnesses.items() if h.solution}
+        for p in problems
+        if any(h.solution for h in p.harnesses.values())
+    }
+    if not found:
+        found = source_solutions(
+            config.source, split=config.split, source_lang=config.source_lang,
+            problem_ids=[p.id for p in problems],
+        )  # fmt: skip
     items = []
     for problem in problems:
         for lang in langs:

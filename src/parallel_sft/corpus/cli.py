@@ -59,7 +59,9 @@ def corpus_group() -> None:
     default=0,
     show_default=True,
     help="Also take up to this many of the source's own solutions per (problem, PL) "
-    "(code_contests has C++ and Java ones), verified like any candidate.",
+    "(code_contests has C++ and Java ones; MBXP and HumanEval-X canonical solutions in "
+    "each of their PLs), verified like any candidate. With --n 0 no model is asked at "
+    "all: the corpus is the source's verified solutions alone.",
 )
 @click.option(
     "--decontaminate-against",

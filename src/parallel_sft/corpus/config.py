@@ -52,8 +52,10 @@ class BuildConfig:
         problems = []
         if not self.langs:
             problems.append("--langs names no PL")
-        if self.n < 1:
-            problems.append("--n must be at least 1")
+        if self.n < 0 or (self.n == 0 and not self.source_solutions):
+            problems.append(
+                "--n must be at least 1 (0 only with --source-solutions: no model at all)"
+            )
         if self.keep < 1:
             problems.append("--keep must be at least 1")
         if self.repair_rounds < 0:

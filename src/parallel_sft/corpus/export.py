@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..records import Problem
+from ..records import Problem, harnesses_json
 
 Row = dict[str, Any]
 SPLITS = ("train", "test")
@@ -81,6 +81,9 @@ def parallel_features(langs: Sequence[str]):
             "kind": s,
             "entry_point": s,
             "signature": s,
+            # a benchmark's own tests per PL (JSON: PL -> harness; "" for none), so that
+            # eval on the corpus runs them as the benchmark does
+            "harnesses": s,
             "time_limit_s": Value("float64"),
             "memory_limit_mb": Value("int64"),
         }
@@ -207,6 +210,7 @@ def _parallel_row(problem: Problem, programs: dict[str, list[str]]) -> Row:
         "difficulty": problem.difficulty,
         "tags": problem.tags,
         **_kind_columns(problem),
+        "harnesses": harnesses_json(problem.harnesses),
         "time_limit_s": problem.time_limit_s,
         "memory_limit_mb": problem.memory_limit_mb,
     }

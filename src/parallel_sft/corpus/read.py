@@ -97,7 +97,7 @@ def load_problem_set(
             )
     if not problems:
         raise PsftError(f"{source!r} has no problems in its {split} split")
-    untested = [p.id for p in problems if not p.tests]
+    untested = [p.id for p in problems if not p.judged]
     if untested:
         raise PsftError(
             f"{len(untested)} problem(s) have no tests, so no reward: {', '.join(untested[:3])}"

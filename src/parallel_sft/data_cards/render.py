@@ -263,7 +263,13 @@ def _template_vars(info: CardInfo) -> dict[str, Any]:
         problem_rows.append({"label": label, "count": n})
     programs = sum(sum(info.configs.get(lang, {}).values()) for lang in info.languages)
     hub_id = hub_source_id(info.source)
+    # Where the programs come from: a model (the default), the source's own solutions
+    # (--source-solutions with --n 0: no model at all), or both.
+    own = int(info.build.get("source_solutions") or 0)
+    n = (info.build.get("sampling") or {}).get("n")
+    origin = "model" if not own else ("source" if n == 0 else "both")
     return {
+        "origin": origin,
         "title": info.pretty_name,
         "source_name": info.source,
         "source_url": f"https://huggingface.co/datasets/{hub_id}" if hub_id else None,

@@ -10,6 +10,19 @@ from ..verify.options import sanitize_option
 
 DEFAULT_KS = (1, 5, 10)
 
+# --protocol: the settings a published protocol uses; options given on the command line
+# still win. MultiPL-E (Cassano et al., 2023) reports pass@1 from 20 samples at
+# temperature 0.2 (top-p 0.95, 512 new tokens), each completion of the dataset's own
+# prompt stopped at its stop tokens and judged by its own tests.
+PROTOCOLS: dict[str, dict[str, object]] = {
+    "multipl-e": {"prompt_style": "completion", "n": 20, "temperature": 0.2, "top_p": 0.95,
+                  "max_tokens": 512, "k_spec": "1"},
+    # the same sampling for instruction-tuned models: the prompt as a chat turn, the
+    # answer's function spliced into the prompt before the tests run
+    "multipl-e-chat": {"prompt_style": "chat", "n": 20, "temperature": 0.2, "top_p": 0.95,
+                       "max_tokens": 512, "k_spec": "1"},
+}  # fmt: skip
+
 
 def _ks(spec: str | None, n: int) -> tuple[int, ...]:
     from ..errors import PsftError
@@ -53,6 +66,14 @@ def _ks(spec: str | None, n: int) -> tuple[int, ...]:
     "continued by the model up to its language's stop sequences (base models, as "
     "MultiPL-E prompts them).",
 )
+@click.option(
+    "--protocol",
+    type=click.Choice(sorted(PROTOCOLS)),
+    default=None,
+    help="A published protocol's settings: multipl-e is --prompt-style completion --n 20 "
+    "--temperature 0.2 --top-p 0.95 --max-tokens 512 --k 1 (the MultiPL-E paper's "
+    "pass@1); multipl-e-chat the same with chat prompts. Options given explicitly win.",
+)
 @click.option("--out", default="runs/eval", show_default=True, help="The run directory.")
 @click.option("--overwrite", is_flag=True, help="Replace another run in --out (caches stay).")
 @sanitize_option()
@@ -71,6 +92,9 @@ def eval_group(ctx: click.Context, **options) -> None:
     Examples:
       psft eval --model runs/rl --problems runs/corpus --langs python,go,lua --n 10 \\
           --out runs/eval-rl
+      psft eval --problems multipl-e:humaneval --langs lua,r,racket,ocaml \
+          --protocol multipl-e --backend openai --base-url http://localhost:8000/v1 \
+          --model bigcode/starcoder2-3b --out runs/multipl-e
       psft eval score runs/eval-rl --k 1,2
       psft eval compare runs/eval-base runs/eval-sft runs/eval-rl --out runs/transfer
     """
@@ -81,6 +105,9 @@ def eval_group(ctx: click.Context, **options) -> None:
 
     if options["quiet"]:
         silence_library_progress()
+    for name, value in PROTOCOLS.get(options["protocol"] or "", {}).items():
+        if ctx.get_parameter_source(name) is not click.core.ParameterSource.COMMANDLINE:
+            options[name] = value
     n = options["n"]
     config = EvalConfig(
         problems=options["problems"], split=options["split"], limit=options["limit"],

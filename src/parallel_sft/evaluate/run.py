@@ -194,16 +194,22 @@ def run_eval(
 def _by_language(
     requests: list[Request], params: SamplingParams
 ) -> list[tuple[SamplingParams, list[Request]]]:
-    """Completion-style requests grouped by PL, each group with its stop sequences."""
-    groups: dict[str, list[Request]] = {}
+    """Completion-style requests grouped by their stop sequences (a PL's own, or a
+    benchmark's stop tokens), each group sent with them."""
+    from ..benchmarks import completion_stops
+
+    groups: dict[tuple[str, ...], list[Request]] = {}
     for req in requests:
-        groups.setdefault(req.lang.name, []).append(req)
-    out = []
-    for group in groups.values():
-        lang, header = group[0].lang, group[0].prompt.chat
-        assert lang.functions is not None and isinstance(header, str)
-        out.append((replace(params, stop=lang.functions.completion_stops(header)), group))
-    return out
+        header = req.prompt.chat
+        assert isinstance(header, str)
+        harness = req.problem.harnesses.get(req.lang.name)
+        if harness is not None:
+            stops = completion_stops(harness, req.lang)
+        else:
+            assert req.lang.functions is not None
+            stops = req.lang.functions.completion_stops(header)
+        groups.setdefault(tuple(stops), []).append(req)
+    return [(replace(params, stop=stops), group) for stops, group in groups.items()]
 
 
 def _added(a, b):

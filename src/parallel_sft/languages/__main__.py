@@ -1,11 +1,14 @@
 """`python -m parallel_sft.languages missing [PL ...]`: what scripts/install-toolchains.sh
-must install. Prints two lines: the Debian packages, then the npm packages, of the named
-PLs (all by default) whose toolchain is not found. Standard library only, so it runs
-before the toolkit's dependencies are installed."""
+must install. Prints four lines: the Debian packages, then the npm packages, of the named
+PLs (all by default) whose toolchain is not found; then the Debian and the npm packages
+of those PLs' test libraries (the benchmarks' tests import them; `languages/testing.py`),
+which the script installs where they are not installed yet. Standard library only, so it
+runs before the toolkit's dependencies are installed."""
 
 import sys
 
 from . import LANGUAGES, parse_languages
+from .testing import TEST_NPM_PACKAGES, TEST_PACKAGES
 
 
 def main(argv: list[str]) -> int:
@@ -22,6 +25,10 @@ def main(argv: list[str]) -> int:
     npms = dict.fromkeys(p for lang in missing for p in lang.npm_packages)
     print(" ".join(debs))
     print(" ".join(npms))
+    print(" ".join(dict.fromkeys(p for lang in langs for p in TEST_PACKAGES.get(lang.name, ()))))
+    print(
+        " ".join(dict.fromkeys(p for lang in langs for p in TEST_NPM_PACKAGES.get(lang.name, ())))
+    )
     return 0
 
 

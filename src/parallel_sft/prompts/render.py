@@ -54,18 +54,29 @@ def _translate_turn(statement: str, code: str, source: Language, target: Languag
 
 
 def _function_parts(problem: Problem, target: Language) -> dict[str, str]:
-    """The requirements and answer format of a function problem in `target`."""
-    if target.functions is None:
+    """The requirements and answer format of a function problem in `target`: the header
+    is the benchmark's own prompt where the problem has a harness in `target` (its tests
+    call the function by that name and those types), else the signature's."""
+    harness = problem.harnesses.get(target.name)
+    if target.functions is None and harness is None:
         raise ValueError(f"{target.display} does not take function problems yet")
-    sig = parse_signature(problem.signature or "", problem.entry_point)
-    conventions = target.functions.conventions or f"Write idiomatic {target.display}."
+    if harness is not None:
+        header = harness.prompt.strip()
+    else:
+        assert target.functions is not None
+        sig = parse_signature(problem.signature or "", problem.entry_point)
+        header = target.functions.header(sig, problem.statement).strip()
+    functions = target.functions
+    conventions = (
+        functions.conventions if functions else ""
+    ) or f"Write idiomatic {target.display}."
     requirements = t.FUNCTION_REQUIREMENTS.format(
         target=target.display,
         conventions=conventions,
         tag=target.name,
-        header=target.functions.header(sig, problem.statement).strip(),
+        header=header,
         printing="printing the result and nothing else"
-        if target.functions.prints_result
+        if functions is not None and functions.prints_result and harness is None
         else "no printing",
     )
     answer_format = t.FUNCTION_ANSWER_FORMAT.format(target=target.display, tag=target.name)
@@ -142,6 +153,9 @@ def render_complete(problem: Problem, target: Language | str) -> RenderedPrompt:
     target = get_language(target) if isinstance(target, str) else target
     if problem.kind != "function":
         raise ValueError(f"{problem.id} is a stdio problem: completion prompts are for functions")
+    harness = problem.harnesses.get(target.name)
+    if harness is not None:  # the benchmark's own prompt, verbatim
+        return RenderedPrompt(harness.prompt, t.COMPLETE_FUNCTION_VERSION)
     if target.functions is None:
         raise ValueError(f"{target.display} does not take function problems yet")
     sig = parse_signature(problem.signature or "", problem.entry_point)

@@ -21,7 +21,19 @@ from typing import Any
 
 from ..errors import PsftError
 from ..records import Problem
-from . import apps, code_contests, codeforces, humaneval, mbpp, sample, taco
+from . import (
+    apps,
+    code_contests,
+    codeforces,
+    humaneval,
+    humaneval_x,
+    mbpp,
+    mbxp,
+    multi_humaneval,
+    multipl_e,
+    sample,
+    taco,
+)
 from .base import (
     Skip,
     SourceUnavailableError,
@@ -30,7 +42,13 @@ from .base import (
 )
 from .local import load_local
 
-_MODULES: tuple[ModuleType, ...] = (code_contests, taco, apps, codeforces, humaneval, mbpp)
+_MODULES: tuple[ModuleType, ...] = (
+    code_contests, taco, apps, codeforces, humaneval, mbpp,
+    multipl_e, mbxp, multi_humaneval, humaneval_x,
+)  # fmt: skip
+# Benchmarks that ship tests per PL (sources/multilingual.py): several configs or files
+# per dataset, read row by row; their problems carry harnesses and canonical solutions.
+_MULTILINGUAL = {m.HUB_ID for m in (multipl_e, mbxp, multi_humaneval, humaneval_x)}
 
 #: Source name -> loader. Hub ids are fetched with ``datasets.load_dataset``; ``sample``
 #: is the bundled offline default.
@@ -121,6 +139,20 @@ def _data_files(folder: Path, split: str) -> list[Path]:
     return mine or found
 
 
+def _multilingual_rows(module: ModuleType, where: str | None, *, split: str, label: str):
+    """A multilingual benchmark's rows: from a local file or directory, or from its Hub
+    configs (all, or a subset's: `multipl-e:humaneval` takes MultiPL-E's humaneval-*)."""
+    from .multilingual import hub_rows, read_rows
+
+    if where is not None and (Path(where).expanduser().exists() or "/" in where or "." in where):
+        return (row for _, row in read_rows(Path(where).expanduser(), label=f"{label}:{where}"))
+    configs = module.hub_configs(where) if hasattr(module, "hub_configs") else module.HUB_CONFIGS
+    if where is not None and not hasattr(module, "hub_configs"):
+        raise PsftError(f"{label}:{where}: no such file or directory")
+    split = getattr(module, "ONLY_SPLIT", None) or split
+    return (row for _, row in hub_rows(module.HUB_ID, configs, split))
+
+
 def hub_id_for(name: str) -> str | None:
     """The Hub id of a known source given by its Hub id or short name (any case)."""
     wanted = name.strip().lower()
@@ -151,7 +183,11 @@ def load_source(
     skipped: Counter[str] = Counter()
     name = _ALIASES.get(name_or_path, name_or_path)
     prefix, _, local = name_or_path.partition(":")
-    if local and _ALIASES.get(prefix, prefix) in _BY_NAME:  # NAME:PATH, a local copy
+    if local and _ALIASES.get(prefix, prefix) in _MULTILINGUAL:  # NAME:PATH or NAME:SUBSET
+        name = _ALIASES.get(prefix, prefix)
+        data = _multilingual_rows(_BY_NAME[name], local, split=split, label=prefix)
+        problems = SOURCES[name](data, source_lang=source_lang, skipped=skipped, **options)
+    elif local and _ALIASES.get(prefix, prefix) in _BY_NAME:  # NAME:PATH, a local copy
         name = _ALIASES.get(prefix, prefix)
         data = load_local_copy(name, local, split=split, label=prefix)
         problems = SOURCES[name](
@@ -159,6 +195,9 @@ def load_source(
         )
     elif name == sample.SOURCE:
         problems = sample.load(source_lang=source_lang, skipped=skipped)
+    elif name in _MULTILINGUAL:
+        data = _multilingual_rows(_BY_NAME[name], None, split=split, label=name)
+        problems = SOURCES[name](data, source_lang=source_lang, skipped=skipped, **options)
     elif name in _BY_NAME:
         data = load_hub_dataset(name, split=split)
         problems = SOURCES[name](

@@ -155,7 +155,9 @@ def to_candidate(req: Request, completion: Completion, sample: int, model: str) 
     """A completion, with its extracted program and syntax verdict. A completion-style
     prompt's program is the header and the completion (`completion_program`), a chat's
     the one extracted from the answer."""
-    if req.prompt.raw and req.lang.functions is not None:
+    if req.prompt.raw and (
+        req.lang.functions is not None or req.lang.name in req.problem.harnesses
+    ):
         return _completed_candidate(req, completion, sample, model)
     cand = response_candidate(
         req.problem.id,
@@ -177,10 +179,16 @@ def to_candidate(req: Request, completion: Completion, sample: int, model: str) 
 
 
 def _completed_candidate(req: Request, completion: Completion, sample: int, model: str):
+    from ..benchmarks import completed_program
     from ..verify.syntax import check
 
-    assert isinstance(req.prompt.chat, str) and req.lang.functions is not None
-    code = req.lang.functions.completion_program(req.prompt.chat, completion.text)
+    assert isinstance(req.prompt.chat, str)
+    harness = req.problem.harnesses.get(req.lang.name)
+    if harness is not None:
+        code = completed_program(harness, req.lang, completion.text)
+    else:
+        assert req.lang.functions is not None
+        code = req.lang.functions.completion_program(req.prompt.chat, completion.text)
     syntax = check(code, req.lang, source_lang=None)
     where = f" at line {syntax.line}" if syntax.line else ""
     return Candidate(

@@ -29,6 +29,11 @@ from .runner import VerifyConfig
     "Default: each problem's reference solution.",
 )
 @click.option(
+    "--langs",
+    default=None,
+    help="Only candidates in these PLs (comma-separated; default: all of them).",
+)
+@click.option(
     "--out",
     type=click.Path(),
     default="runs/verdicts.jsonl",
@@ -64,6 +69,7 @@ def verify_command(
     columns,
     limit,
     candidates_path,
+    langs,
     out,
     workers,
     all_tests,
@@ -76,6 +82,10 @@ def verify_command(
 ) -> None:
     """Compile and run programs against their problems' tests in the sandbox.
 
+    Without --candidates it checks the problems' own solutions: each reference, or for
+    a benchmark with canonical solutions in many PLs (mbxp:PATH, humaneval-x:PATH) every
+    one of them, judged by that PL's benchmark tests.
+
     Writes one verdict per candidate (OK, WRONG_ANSWER, RUNTIME_ERROR, TIME_LIMIT,
     MEMORY_LIMIT, OUTPUT_LIMIT, COMPILE_ERROR, INFRA_ERROR) and prints the verdict counts
     per language. Interrupted runs resume where they stopped.
@@ -85,7 +95,9 @@ def verify_command(
       psft verify                                  # bundled sample: check the references
       psft verify --problems problems.jsonl --candidates cands.jsonl --out verdicts.parquet
       psft verify --problems code_contests --split valid --limit 50    # a dataset's refs
+      psft verify --problems humaneval-x:data/ --langs go,rust   # canonical solutions
     """
+    from ..languages import find_language, parse_languages
     from .job import load_candidates, load_problems, reference_candidates, run_verify
 
     if no_sandbox:
@@ -113,9 +125,14 @@ def verify_command(
         for p in problems.values():
             p.time_limit_s = time_limit or p.time_limit_s
             p.memory_limit_mb = memory_limit or p.memory_limit_mb
-    candidates = (
-        load_candidates(candidates_path) if candidates_path else reference_candidates(problems)
-    )
+    wanted = [lang.name for lang in parse_languages(langs)] if langs else None
+    if candidates_path:
+        candidates = load_candidates(candidates_path)
+        if wanted is not None:
+            candidates = [(line, c) for line, c in candidates if find_language(c.language)
+                          and find_language(c.language).name in wanted]  # fmt: skip
+    else:
+        candidates = reference_candidates(problems, wanted)
     config = VerifyConfig(
         limits=Limits(), isolate=not no_sandbox, all_tests=all_tests, exact=exact, sanitize=sanitize
     )
@@ -159,6 +176,6 @@ def print_summary(rows: list[dict]) -> None:
             row["language"],
             *(str(row[s]) for s in statuses),
             str(total),
-            f"{row.get('OK', 0) / total:.0%}",
+            f"{row.get('OK', 0) / total:.1%}",
         )
     Console().print(table)

@@ -80,9 +80,11 @@ def cannot_run(problem: Problem, lang: Language) -> str | None:
     """Why `lang` cannot take `problem` (no driver, a signature or a test value it cannot
     write), without the problem's details, or None: it can, or `problem` is a stdio
     problem. Stages skip such pairs and count the reason instead of asking a model for a
-    program nobody can judge."""
-    if problem.kind != "function":
+    program nobody can judge. A PL the problem has a benchmark harness in can take it."""
+    if problem.kind != "function" or lang.name in problem.harnesses:
         return None
+    if not problem.tests and problem.harnesses:  # a benchmark's, with no typed tests
+        return "the benchmark has no tests in this language"
     try:
         function_program("", lang, problem)
     except FunctionProblemError as err:

@@ -70,7 +70,7 @@ def _own_records(path: str, limit: int | None) -> dict[str, Problem]:
         except (ValueError, KeyError, TypeError) as err:
             hint = "; another schema needs --columns"
             raise InputFormatError(path, f"bad problem ({err}{hint})", line) from err
-        if not problem.tests:
+        if not problem.judged:
             raise InputFormatError(path, f"problem {problem.id!r} has no tests", line)
         problems[problem.id] = problem
         if limit is not None and len(problems) >= limit:
@@ -90,13 +90,27 @@ def load_candidates(path: str | os.PathLike) -> list[tuple[int | None, Candidate
     return out
 
 
-def reference_candidates(problems: dict[str, Problem]) -> list[tuple[None, Candidate]]:
-    """Each problem's own reference solution, as a candidate (checks the harness itself)."""
-    return [
-        (None, Candidate(p.id, p.reference.language, p.reference.code, model="reference"))
-        for p in problems.values()
-        if p.reference is not None
-    ]
+def reference_candidates(
+    problems: dict[str, Problem], langs: Sequence[str] | None = None
+) -> list[tuple[None, Candidate]]:
+    """Each problem's own reference solution, as a candidate (checks the harness itself),
+    or, for a benchmark with canonical solutions per PL (MBXP, HumanEval-X), every one of
+    them, each judged by that PL's benchmark tests. `langs` keeps only those PLs."""
+    out: list[tuple[None, Candidate]] = []
+    for p in problems.values():
+        solved = {lang: h for lang, h in p.harnesses.items() if h.solution}
+        if solved:
+            out += [
+                (None, Candidate(p.id, lang, h.prompt + (h.solution or ""), model="canonical"))
+                for lang, h in sorted(solved.items())
+            ]
+        elif p.reference is not None:
+            out.append(
+                (None, Candidate(p.id, p.reference.language, p.reference.code, model="reference"))
+            )
+    if langs is not None:
+        out = [(line, c) for line, c in out if c.language in langs]
+    return out
 
 
 def run_verify(

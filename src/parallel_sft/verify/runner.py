@@ -30,9 +30,10 @@ from pathlib import Path
 from ..languages import Language, Toolchain
 from ..languages.base import Sanitizer
 from ..languages.entry import EntryPointError
-from ..records import Candidate, Problem, Status, Test, Verdict
+from ..records import Candidate, Harness, Problem, Status, Test, Verdict
 from .checker import compare
 from .functions import FunctionProblemError, function_program, run_calls
+from .harness import HarnessError, harness_program, run_harness
 from .limits import Limits, RunLimits
 from .sandbox import Execution, Sandbox
 
@@ -71,16 +72,22 @@ def verify_program(
     config: VerifyConfig = VerifyConfig(),
     workdir: Path | None = None,
 ) -> Verdict:
-    """Judge `code`, a complete `lang` program, on every test of `problem`."""
+    """Judge `code`, a complete `lang` program, on every test of `problem`: by the
+    benchmark's own tests where `problem` has a harness in `lang`, else by its tests."""
     toolchain = lang.find_toolchain()
-    total = len(problem.tests)
+    harness = problem.harnesses.get(lang.name)
+    total = 1 if harness is not None else len(problem.tests)
     if toolchain is None:
         detail = f"{lang.display} toolchain not found: {lang.install_hint()}"
         return Verdict(Status.INFRA_ERROR, 0, total, detail=detail)
     try:
-        if problem.kind == "function":  # the function inside its language's test driver
+        if harness is not None:  # the benchmark's prompt, the program, its tests
+            code, lang = harness_program(code, lang, harness)
+        elif problem.kind == "function":  # the function inside its language's test driver
             code = function_program(code, lang, problem)
         entry = lang.entry_point(code)
+    except HarnessError as err:
+        return Verdict(Status.INFRA_ERROR, 0, total, detail=str(err))
     except (EntryPointError, FunctionProblemError) as err:
         return Verdict(Status.COMPILE_ERROR, 0, total, detail=str(err))
     limits = config.limits.for_problem(problem)
@@ -92,7 +99,8 @@ def verify_program(
             **lang.placeholders(),
             **entry.values,
         }
-        job = _Job(lang, toolchain, sandbox, root, limits, values, entry.run or lang.run)
+        job = _Job(lang, toolchain, sandbox, root, limits, values, entry.run or lang.run,
+                   harness=harness)  # fmt: skip
         job.box.mkdir()
         (job.box / entry.source_file).write_text(code)
         return _judge(job, problem, config)
@@ -110,6 +118,7 @@ class _Job:
     values: dict[str, str]  # for the command templates: {src}, {memory_mb}, ...
     run: tuple[str, ...]  # the language's run command, or the program's own (entry point)
     sanitizer: Sanitizer | None = None  # set on the sanitized pass's job
+    harness: Harness | None = None  # judged by a benchmark's own tests
 
     @property
     def box(self) -> Path:
@@ -183,8 +192,10 @@ def _build_and_test(job: _Job, problem: Problem, config: VerifyConfig) -> Verdic
         failure = _compile_failure(result, job.lang)
         if failure is not None:
             status, detail = _sanitizer_fault(job, result) or failure
-            total = len(problem.tests)
+            total = 1 if job.harness is not None else len(problem.tests)
             return Verdict(status, 0, total, compile_ms, 0.0, result.peak_memory_mb, detail)
+    if job.harness is not None:
+        return run_harness(job, job.harness, compile_ms)
     if problem.kind == "function":
         return run_calls(job, problem, config, compile_ms)
     return _run_tests(job, problem, config, compile_ms)

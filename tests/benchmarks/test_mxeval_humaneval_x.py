@@ -1,0 +1,191 @@
+"""MBXP and HumanEval-X as sources: rows of our own in each benchmark's real schema
+(tests/fixtures/sources/{mbxp,humaneval_x}), read into problems with one harness per PL,
+and every canonical solution judged by its benchmark's tests in the real sandbox. A wrong
+solution fails in every PL: a harness that passes anything would pass it too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parallel_sft.benchmarks import completion_of, protocol
+from parallel_sft.errors import PsftError
+from parallel_sft.records import Candidate, Harness, Problem, Status
+from parallel_sft.sources import load_source
+from parallel_sft.verify.pool import verify_batch
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
+MBXP = f"mbxp:{FIXTURES / 'mbxp'}"
+HUMANEVAL_X = f"humaneval-x:{FIXTURES / 'humaneval_x'}"
+
+# A wrong body per PL for the canonical solutions' tasks: same shape, wrong answer.
+WRONG = {
+    ("mbxp/1", "python"): "\treturn a - b",
+    ("mbxp/2", "python"): "\treturn len(s)",
+    ("mbxp/1", "java"): "        return a * b;\n    }\n}",
+    ("mbxp/1", "javascript"): "  return a * b;\n}",
+    ("mbxp/2", "typescript"): "\treturn s.length;\n};",
+    ("mbxp/2", "ruby"): "  s.length\nend",
+    ("mbxp/1", "php"): "    return $a * $b;\n}",
+    ("mbxp/2", "cpp"): "    return s.size();\n}",
+    ("mbxp/2", "csharp"): "\n            return s.Length;\n        }",
+    ("humaneval-x/0", "python"): "    return sum(numbers)\n",
+    ("humaneval-x/0", "cpp"): "    int t=0;\n    for (int x : numbers) t+=x;\n    return t;\n}\n",
+    ("humaneval-x/0", "java"): "        return numbers.size();\n    }\n}",
+    ("humaneval-x/0", "javascript"): "  return numbers.length;\n}\n",
+    ("humaneval-x/0", "go"): "    return len(numbers)\n}\n",
+    ("humaneval-x/0", "rust"): "\n    return numbers.len() as i32;\n}\n",
+    ("humaneval-x/1", "python"): "    return sum(1 for c in s if c.islower())\n",
+    ("humaneval-x/1", "cpp"): "    return s.size();\n}\n",
+    ("humaneval-x/1", "java"): "        return s.length();\n    }\n}",
+}
+
+
+@pytest.fixture(scope="module")
+def mbxp() -> tuple[list[Problem], dict[str, int]]:
+    return load_source(MBXP)
+
+
+@pytest.fixture(scope="module")
+def humaneval_x() -> tuple[list[Problem], dict[str, int]]:
+    return load_source(HUMANEVAL_X)
+
+
+def test_mbxp_rows_become_problems_with_a_harness_per_language(mbxp):
+    problems, skipped = mbxp
+    by_id = {p.id: p for p in problems}
+    assert sorted(by_id) == ["mbxp/1", "mbxp/2"]
+    add, vowels = by_id["mbxp/1"], by_id["mbxp/2"]
+    assert sorted(add.harnesses) == ["java", "javascript", "perl", "php", "python"]
+    assert sorted(vowels.harnesses) == ["cpp", "csharp", "python", "ruby", "typescript"]
+    # Swift is a PL we do not have: its row is counted, not guessed at.
+    assert skipped == {"unknown_language_swift": 1}
+    java = add.harnesses["java"]
+    assert (java.benchmark, java.entry_point, java.task_id) == ("mbxp", "addTwo", "MBJP/1")
+    assert java.solution and java.prompt.rstrip().endswith("{")
+    assert add.harnesses["perl"].solution is None  # MBXP has no Perl solutions
+    # The Python row gives typed tests and the signature, beside the harnesses.
+    assert add.signature == "def add_two(a: int, b: int) -> int"
+    assert [t.args for t in add.tests] == [[1, 2], [-4, 4], [10, 5]]
+    assert add.reference.language == "python" and "return a + b" in add.reference.code
+    assert add.statement == "Write a function to add two integers."
+
+
+def test_humaneval_x_rows_read_their_entry_points_and_go_and_rust_pieces(humaneval_x):
+    problems, skipped = humaneval_x
+    assert [p.id for p in problems] == ["humaneval-x/0", "humaneval-x/1"] and not skipped
+    p = problems[0]
+    assert sorted(problems[1].harnesses) == ["cpp", "java", "python"]
+    assert sorted(p.harnesses) == ["cpp", "go", "java", "javascript", "python", "rust"]
+    names = {lang: h.entry_point for lang, h in p.harnesses.items()}
+    assert names == {"cpp": "sum_squares", "go": "SumSquares", "java": "sumSquares",
+                     "javascript": "sumSquares", "python": "sum_squares",
+                     "rust": "sum_squares"}  # fmt: skip
+    go, rust = p.harnesses["go"], p.harnesses["rust"]
+    assert go.head.startswith("package main") and '"math"' not in go.prompt
+    assert rust.prompt.startswith("\nuse std::") and "fn main()" in rust.head
+    assert p.signature == "def sum_squares(numbers: list[int]) -> int" and len(p.tests) == 3
+
+
+def _programs(problems: list[Problem]) -> list[tuple[str, Candidate, Problem]]:
+    out = []
+    for p in problems:
+        for lang, h in sorted(p.harnesses.items()):
+            if h.solution is None:
+                continue
+            for kind, body in (("right", h.solution), ("wrong", WRONG[(p.id, lang)])):
+                out.append((kind, Candidate(p.id, lang, h.prompt + body), p))
+    return out
+
+
+@pytest.fixture(scope="module")
+def judged(mbxp, humaneval_x):
+    items = _programs(mbxp[0]) + _programs(humaneval_x[0])
+    verdicts = verify_batch([(c, p) for _, c, p in items], workers=2, progress=False)
+    return {
+        (kind, c.problem_id, c.language): v for (kind, c, _), v in zip(items, verdicts, strict=True)
+    }
+
+
+def test_every_canonical_solution_passes_and_every_wrong_one_fails(judged):
+    assert len(judged) == 2 * (9 + 6 + 3)
+    for (kind, pid, lang), verdict in judged.items():
+        assert verdict.status is not Status.INFRA_ERROR, (pid, lang, verdict.detail)
+        if kind == "right":
+            assert verdict.ok, (pid, lang, verdict.detail)
+            assert (verdict.tests_passed, verdict.tests_total) == (1, 1)
+        else:
+            assert not verdict.ok, (pid, lang, "a wrong solution passed")
+
+
+def test_a_javascript_console_assert_that_only_prints_fails_humaneval_x(humaneval_x, sandbox):
+    # HumanEval-X's JavaScript tests use console.assert, which prints and exits 0: the
+    # benchmark's rule (any output fails) is what catches the wrong answer.
+    p = humaneval_x[0][0]
+    from parallel_sft.languages import get_language
+    from parallel_sft.verify.runner import verify_program
+
+    h = p.harnesses["javascript"]
+    verdict = verify_program(h.prompt + WRONG[(p.id, "javascript")], get_language("javascript"),
+                             p, sandbox=sandbox)  # fmt: skip
+    assert verdict.status is Status.WRONG_ANSWER and "Assertion failed" in verdict.detail
+
+
+def test_a_model_program_is_spliced_into_the_benchmark_prompt():
+    h = Harness(
+        benchmark="mbxp", entry_point="addTwo", tests="",
+        prompt="class AddTwo {\n    /** doc */\n    public static int addTwo(int a, int b) {\n",
+    )  # fmt: skip
+    answer = (
+        "import java.util.*;\n\nclass AddTwo {\n    public static int addTwo(int a, int b) {\n"
+        "        return a + b;\n    }\n}\n"
+    )
+    assert completion_of(answer, h, "addTwo") == h.prompt + "        return a + b;\n    }\n}\n"
+    # A sample that already starts with the prompt is left as it is.
+    assert completion_of(h.prompt + "x", h, "addTwo") == h.prompt + "x"
+    # MultiPL-E's tests close the function: a spliced body stops at the first stop token.
+    cut = Harness(benchmark="multipl-e", entry_point="f", tests="", stop_tokens=("\n}",),
+                  prompt="function f(x) {\n")  # fmt: skip
+    for answer in ("function f(x) {\n  return x;\n}\nf(1);\n",
+                   "// the answer\nfunction f(x) {\n  return x;\n}\nf(1);\n"):  # fmt: skip
+        assert completion_of(answer, cut, "f") == "function f(x) {\n  return x;"
+
+
+def test_humaneval_x_go_gets_the_imports_its_solution_uses(humaneval_x):
+    h = humaneval_x[0][0].harnesses["go"]
+    program = protocol("humaneval-x").assemble(h.prompt + h.solution, h, "go")
+    assert program.startswith(h.head) and 'import (\n"math"\n)' in program
+    assert program.rstrip().endswith(h.tests.rstrip())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json\n", "line 1 is not JSON"),
+        ('{"task_id": "MBJP/3", "language": "java"}\n', None),
+        ("[1, 2]\n", None),
+    ],
+)
+def test_bad_benchmark_files_are_one_line_errors_or_counted_skips(tmp_path, content, message):
+    (tmp_path / "mbjp_release_v1.2.jsonl").write_text(content)
+    if message is not None:
+        with pytest.raises(PsftError, match=message):
+            load_source(f"mbxp:{tmp_path}")
+        return
+    problems, skipped = load_source(f"mbxp:{tmp_path}")
+    assert problems == [] and skipped.get("malformed_row", 0) == (1 if "task_id" in content else 0)
+
+
+def test_unknown_languages_in_a_benchmark_file_are_counted(tmp_path):
+    row = {"task_id": "MBXYZ/1", "language": "cobol", "prompt": "x", "test": "y",
+           "entry_point": "f", "canonical_solution": None, "description": ""}  # fmt: skip
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row) + "\n")
+    problems, skipped = load_source(f"mbxp:{tmp_path}")
+    assert problems == [] and skipped == {"unknown_language_cobol": 1}
+
+
+def test_a_missing_local_copy_is_one_line(tmp_path):
+    with pytest.raises(PsftError, match="no such file or directory"):
+        load_source(f"humaneval-x:{tmp_path / 'nowhere.jsonl'}")
