@@ -189,3 +189,31 @@ def test_unknown_languages_in_a_benchmark_file_are_counted(tmp_path):
 def test_a_missing_local_copy_is_one_line(tmp_path):
     with pytest.raises(PsftError, match="no such file or directory"):
         load_source(f"humaneval-x:{tmp_path / 'nowhere.jsonl'}")
+
+
+def test_hub_copies_offline_are_one_line_errors(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from parallel_sft.sources import SourceUnavailableError
+
+    for name in ("mbxp", "humaneval-x", "multipl-e:humaneval"):
+        with pytest.raises(SourceUnavailableError, match="HF_HUB_OFFLINE=1"):
+            load_source(name)
+    with pytest.raises(PsftError, match="neither a local path nor one of humaneval, mbpp"):
+        load_source("multipl-e:codeforces")
+
+
+def test_verify_without_candidates_checks_every_canonical_solution(tmp_path):
+    from ..test_cli import psft
+
+    out = tmp_path / "v.jsonl"
+    result = psft("verify", "--problems", MBXP, "--langs", "python,php", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "│ php      │ 1  │ 1     │ 100.0%" in result.stdout
+    assert "│ python   │ 2  │ 2     │ 100.0%" in result.stdout
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["model"] for r in rows} == {"canonical"} and len(rows) == 3
+    # MultiPL-E ships no solutions: nothing to check, said in one line.
+    bare = psft("verify", "--problems", f"multipl-e:{FIXTURES / 'multipl_e'}",
+                "--out", str(tmp_path / "w.jsonl"))  # fmt: skip
+    assert bare.returncode != 0 and "--candidates" in bare.stderr
+    assert "Traceback" not in bare.stderr

@@ -74,10 +74,10 @@ def load_problem_set(
     `split` None takes a corpus's `corpus_split` (train for RL, test for evaluation) and a
     source's train split.
     """
-    from ..sources import known_sources, load_source
+    from ..sources import load_source, names_a_source
 
     root = Path(source)
-    if (root / "parallel").is_dir() or (not root.exists() and source not in known_sources()):
+    if (root / "parallel").is_dir() or (not root.exists() and not names_a_source(source)):
         split = split or corpus_split
         train, test = load_corpus(source)
         rows = {"train": train, "test": test}.get(split)

@@ -116,6 +116,7 @@ def eval_group(ctx: click.Context, **options) -> None:
         ks=_ks(options["k_spec"], n), temperature=options["temperature"],
         top_p=options["top_p"], max_tokens=options["max_tokens"], seed=options["seed"],
         sanitize=options["sanitize"], prompt_style=options["prompt_style"],
+        protocol=options["protocol"],
     )  # fmt: skip
     kwargs = backend_kwargs(
         options["backend"], options["base_url"], options["concurrency"], options["timeout_s"],

@@ -58,6 +58,7 @@ class EvalConfig:
     seed: int = 0
     sanitize: bool = True  # VerifyConfig.sanitize: C/C++ passes checked under sanitizers
     prompt_style: str = "chat"  # or "completion": the header alone, for base models
+    protocol: str | None = None  # the preset its settings came from (`--protocol`), if any
 
     def identity(self) -> dict[str, Any]:
         """What makes two runs the same run: langs, n and k may grow within one."""
@@ -180,7 +181,8 @@ def run_eval(
     run = {
         "model": llm.model, "backend": config.backend, "problems_source": config.problems,
         "split": config.split, "problem_ids": sorted(by_id), "source_lang": _source_lang(problems),
-        "prompt": config.prompt_version, "sampling": asdict(params),
+        "prompt": config.prompt_version, "protocol": config.protocol,
+        "sampling": asdict(params),
         "completions_generated": stats.completions_generated,
         "completions_cached": stats.completions_cached, "verdicts_reused": reused,
         "not_expressible": dict(sorted(unsupported.items())),

@@ -166,6 +166,17 @@ def known_sources() -> list[str]:
     return sorted(SOURCES)
 
 
+def names_a_source(spec: str) -> bool:
+    """Whether `spec` names a known source: its Hub id or short name, or NAME:PATH /
+    NAME:SUBSET of one (`mbxp:data/`, `multipl-e:humaneval`)."""
+    prefix, _, rest = spec.partition(":")
+    return (
+        spec in SOURCES
+        or spec in _ALIASES
+        or (bool(rest) and _ALIASES.get(prefix, prefix) in _BY_NAME)
+    )
+
+
 def load_source(
     name_or_path: str,
     *,

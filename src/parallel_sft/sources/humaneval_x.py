@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any
 
-from ..records import Harness, Problem
+from ..records import Harness
 from .base import Row, Skip
-from .multilingual import Entry, build_problems, registry_name, task_number, text_field
+from .multilingual import Entry, make_load, registry_name, task_number, text_field
 
 SOURCE = "humaneval-x"
 HUB_ID = "THUDM/humaneval-x"
@@ -75,18 +73,4 @@ def convert(row: Row, *, skipped: Counter[str] | None = None) -> Entry | Skip:
     )  # fmt: skip
 
 
-def _entries(rows: Iterable[Row], skipped: Counter[str] | None):
-    for row in rows:
-        entry = convert(row, skipped=skipped)
-        if not (isinstance(entry, Skip) and not entry.reason):
-            yield entry
-
-
-def load(
-    data: Iterable[Row],
-    *,
-    source_lang: str = "python",
-    skipped: Counter[str] | None = None,
-    **options: Any,
-) -> Iterator[Problem]:
-    return build_problems(SOURCE, _entries(data, skipped), skipped=skipped, source_lang=source_lang)
+load = make_load(SOURCE, convert)

@@ -15,13 +15,12 @@ Python rows (MBPP's and HumanEval's own) also give typed tests. Hub copies:
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any
 
-from ..records import Harness, Problem
+from ..records import Harness
 from .base import Row, Skip
-from .multilingual import Entry, build_problems, registry_name, task_number, text_field
+from .multilingual import Entry, make_load, registry_name, task_number, text_field
 
 SOURCE = "mbxp"
 HUB_ID = "mxeval/mbxp"
@@ -63,30 +62,9 @@ def _language_from_id(task_id: str) -> str:
     return head.split("_", 1)[1] if head.startswith("HumanEval_") else ""
 
 
-def entries(rows: Iterable[Row], *, benchmark: str, skipped: Counter[str] | None):
-    for row in rows:
-        entry = convert(row, benchmark=benchmark, skipped=skipped)
-        if isinstance(entry, Skip) and not entry.reason:
-            continue  # already counted
-        yield entry
-
-
 def load_for(benchmark: str):
     """The `load(rows, *, source_lang, skipped)` of an mxeval benchmark."""
-
-    def load(
-        data: Iterable[Row],
-        *,
-        source_lang: str = "python",
-        skipped: Counter[str] | None = None,
-        **options: Any,
-    ) -> Iterator[Problem]:
-        return build_problems(
-            benchmark, entries(data, benchmark=benchmark, skipped=skipped),
-            skipped=skipped, source_lang=source_lang,
-        )  # fmt: skip
-
-    return load
+    return make_load(benchmark, functools.partial(convert, benchmark=benchmark))
 
 
 load = load_for(SOURCE)

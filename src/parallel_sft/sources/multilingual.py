@@ -215,8 +215,22 @@ def text_field(row: Row, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def make_entries(
-    rows: Iterable[Any], convert: Callable[[Any], Entry | Skip]
-) -> Iterator[Entry | Skip]:
-    for row in rows:
-        yield convert(row)
+def make_load(
+    source: str, convert: Callable[..., Entry | Skip]
+) -> Callable[..., Iterator[Problem]]:
+    """The `load(rows, *, source_lang, skipped)` of a benchmark whose rows `convert(row,
+    skipped=...)` turns into entries. A Skip without a reason was counted by `convert`
+    already (an unknown language, under its own name)."""
+
+    def load(
+        data: Iterable[Row],
+        *,
+        source_lang: str = "python",
+        skipped: Counter[str] | None = None,
+        **options: Any,
+    ) -> Iterator[Problem]:
+        converted = (convert(row, skipped=skipped) for row in data)
+        entries = (e for e in converted if not (isinstance(e, Skip) and not e.reason))
+        return build_problems(source, entries, skipped=skipped, source_lang=source_lang)
+
+    return load

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ..errors import PsftError
-from ..records import Harness, Problem
+from ..records import Harness
 from .base import Row, Skip
-from .multilingual import Entry, build_problems, registry_name, text_field
+from .multilingual import Entry, make_load, registry_name, text_field
 
 SOURCE = "multipl-e"
 HUB_ID = "nuprl/MultiPL-E"
@@ -80,18 +78,4 @@ def convert(row: Row, *, skipped: Counter[str] | None = None) -> Entry | Skip:
                  python_test=tests if lang == "python" else "")  # fmt: skip
 
 
-def _entries(rows: Iterable[Row], skipped: Counter[str] | None):
-    for row in rows:
-        entry = convert(row, skipped=skipped)
-        if not (isinstance(entry, Skip) and not entry.reason):
-            yield entry
-
-
-def load(
-    data: Iterable[Row],
-    *,
-    source_lang: str = "python",
-    skipped: Counter[str] | None = None,
-    **options: Any,
-) -> Iterator[Problem]:
-    return build_problems(SOURCE, _entries(data, skipped), skipped=skipped, source_lang=source_lang)
+load = make_load(SOURCE, convert)

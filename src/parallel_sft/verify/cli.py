@@ -97,6 +97,7 @@ def verify_command(
       psft verify --problems code_contests --split valid --limit 50    # a dataset's refs
       psft verify --problems humaneval-x:data/ --langs go,rust   # canonical solutions
     """
+    from ..errors import PsftError
     from ..languages import find_language, parse_languages
     from .job import load_candidates, load_problems, reference_candidates, run_verify
 
@@ -133,6 +134,12 @@ def verify_command(
                           and find_language(c.language).name in wanted]  # fmt: skip
     else:
         candidates = reference_candidates(problems, wanted)
+        if not candidates and any(p.harnesses for p in problems.values()):
+            raise PsftError(
+                "these problems come with no solutions to check (MultiPL-E has none, "
+                "Multi-HumanEval none outside Python); give programs with --candidates"
+                + (f", or other --langs than {langs}" if langs else "")
+            )
     config = VerifyConfig(
         limits=Limits(), isolate=not no_sandbox, all_tests=all_tests, exact=exact, sanitize=sanitize
     )
