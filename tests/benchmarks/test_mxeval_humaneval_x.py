@@ -217,3 +217,61 @@ def test_verify_without_candidates_checks_every_canonical_solution(tmp_path):
                 "--out", str(tmp_path / "w.jsonl"))  # fmt: skip
     assert bare.returncode != 0 and "--candidates" in bare.stderr
     assert "Traceback" not in bare.stderr
+
+
+def test_the_csharp_comparison_library_compares_deeply_and_by_type(sandbox):
+    # MBXP's C# tests compare with CompareNETObjects; our stand-in must agree with its
+    # defaults: equal collections and tuples are equal, an int is not a long.
+    from parallel_sft.languages import get_language
+    from parallel_sft.verify.runner import verify_program
+
+    checks = [
+        ("new List<int> {1, 2}", "new List<int> {1, 2}", True),
+        ("new List<int> {1, 2}", "new List<int> {2, 1}", False),
+        ("new List<List<string>> {new List<string> {\"a\"}}",
+         "new List<List<string>> {new List<string> {\"a\"}}", True),  # fmt: skip
+        ("new Dictionary<string, int> {{\"a\", 1}}", "new Dictionary<string, int> {{\"a\", 1}}",
+         True),  # fmt: skip
+        ("new Dictionary<string, int> {{\"a\", 1}}", "new Dictionary<string, int> {{\"a\", 2}}",
+         False),  # fmt: skip
+        ("(1, \"x\")", "(1, \"x\")", True),
+        ("Tuple.Create(1, 2.5)", "Tuple.Create(1, 2.5)", True),
+        ("1", "1L", False),
+        ("(string)null", "(string)null", True),
+    ]
+    body = "".join(
+        f"            if (logic.Compare({a}, {b}).AreEqual != {str(want).lower()}) "
+        f'throw new Exception("check {i}");\n'
+        for i, (a, b, want) in enumerate(checks)
+    )
+    harness = Harness(
+        benchmark="mbxp", entry_point="Id", task_id="MBCSP/0",
+        prompt="using System;\nusing System.Collections.Generic;\n"
+        "using KellermanSoftware.CompareNetObjects;\n\nnamespace Solution\n{\n"
+        "    public class Program\n    {\n        public static int Id (int x) \n        {",
+        tests="\n\n        public static void Main(string[] args)\n        {\n"
+        "            CompareLogic logic = new CompareLogic();\n" + body + "        }\n    }\n}\n",
+    )  # fmt: skip
+    problem = Problem("mbxp/0", "mbxp", "", [], kind="function", harnesses={"csharp": harness})
+    code = harness.prompt + "\n            return x;\n        }"
+    verdict = verify_program(code, get_language("csharp"), problem, sandbox=sandbox)
+    assert verdict.ok, verdict.detail
+
+
+def test_prompts_show_the_benchmark_prompt_and_pls_without_tests_are_not_asked(mbxp):
+    from parallel_sft.languages import get_language
+    from parallel_sft.prompts import render_solve, render_translate
+    from parallel_sft.verify.functions import cannot_run
+
+    vowels = {p.id: p for p in mbxp[0]}["mbxp/2"]
+    chat = render_solve(vowels, "cpp").chat[-1]["content"]
+    assert vowels.harnesses["cpp"].prompt.strip() in chat  # the benchmark's own header
+    turn = render_translate(vowels, "csharp").chat[-1]["content"]
+    assert "public static int CountVowels (string s)" in turn
+    # A PL without a harness is judged by the typed tests (the Python row's asserts)...
+    assert cannot_run(vowels, get_language("lua")) is None
+    # ...and where there are none, it is not asked, with a counted reason.
+    bare = Problem("mbxp/9", "mbxp", "", [], kind="function",
+                   harnesses={"java": vowels.harnesses["cpp"]})  # fmt: skip
+    assert cannot_run(bare, get_language("lua")) == "the benchmark has no tests in this language"
+    assert cannot_run(bare, get_language("java")) is None

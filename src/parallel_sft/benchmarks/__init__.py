@@ -201,8 +201,9 @@ def _humaneval_x(code: str, harness: Harness, lang: str) -> str:
     if lang == "cpp":
         missing = "".join(s + "\n" for s in _HX_CPP if s not in harness.prompt)
         return missing + "\n" + code + "\n" + harness.tests
-    if lang == "go":
-        used = [p for p in _HX_GO if p not in harness.head and p.split("/")[-1] + "." in code]
+    if lang == "go":  # the packages the completion (not the prompt's prose) uses
+        completion = code.removeprefix(harness.prompt)
+        used = [p for p in _HX_GO if p not in harness.head and p.split("/")[-1] + "." in completion]
         imports = "import (\n" + "    ".join(f'"{p}"\n' for p in used) + ")" if used else ""
         return (
             harness.head + "\n" + (imports + "\n" if imports else "") + code + "\n" + harness.tests

@@ -142,7 +142,9 @@ def compare_net_objects() -> Path:
 
 
 # name -> the Cargo.toml dependency (regex without its `perf` features, whose crates
-# Debian packages apart: matching is the same, only slower)
+# Debian packages apart: matching is the same, only slower). CodeGeeX pinned rand 0.4;
+# Debian has 0.8, whose `gen_range` takes a range, not two bounds (HumanEval-X Rust/50's
+# tests call the old form, so that one task cannot build here).
 _RUST_CRATES = {
     "rand": '"0.8"',
     "regex": '{ version = "1", default-features = false, features = ["std", "unicode"] }',
