@@ -163,8 +163,10 @@ def _mxeval(code: str, harness: Harness, lang: str) -> str:
 # `check`, which the harness then calls with the entry point), the exit status decides.
 # Its TypeScript is compiled with `tsc --target es5 --lib es2016`, a type error tolerated
 # (tsc's exit status 2: it still emits JavaScript); its C++ with g++'s default standard;
-# its C# tests compare with the CompareNETObjects library.
+# its C# tests compare with the CompareNETObjects library. Its Ruby tests use `Set`
+# without requiring it, as Ruby 3.2+ allows (Debian 12's Ruby 3.1 needs `-rset`).
 _MXEVAL_RUNS: dict[str, dict[str, object]] = {
+    "ruby": {"run": ("ruby", "-rset", "{src}")},
     "typescript": {"style": "tsc-es5"},
     "cpp": {"compile": ("g++", "-O2", "-o", "main", "{src}")},
     "csharp": {"style": "compare-net-objects"},
