@@ -73,3 +73,17 @@ def test_analyze_runs_on_the_benchmark_corpus(psft, tiny_llama, corpus, tmp_path
     pair = analysis["pairs"]["cpp-java"]
     assert pair["problem_ids"] == ["humaneval-x/0", "humaneval-x/1"]
     assert len(pair["layers"]) == 3 and all(0 <= x["mrr"] <= 1 for x in pair["layers"])
+
+
+def test_an_mbxp_corpus_takes_each_pl_s_canonical_solution(tmp_path):
+    out = tmp_path / "mbxp"
+    result = psft_process(
+        "corpus", "build", "--source", f"mbxp:{FIXTURES / 'mbxp'}", "--source-solutions", "1",
+        "--n", "0", "--langs", "python,java,php,ruby,perl", "--test-fraction", "0",
+        "--out", str(out), "--quiet",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    parallel = _load(out, "parallel", tmp_path / "cache")
+    programs = {row["id"]: sorted(k for k, v in row["programs"].items() if v) for row in parallel}
+    # Perl has a harness but no canonical solution in MBXP: no program, and no model asked.
+    assert programs == {"mbxp/1": ["java", "php", "python"], "mbxp/2": ["python", "ruby"]}
