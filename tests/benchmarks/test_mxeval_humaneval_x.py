@@ -228,13 +228,22 @@ def test_the_csharp_comparison_library_compares_deeply_and_by_type(sandbox):
     checks = [
         ("new List<int> {1, 2}", "new List<int> {1, 2}", True),
         ("new List<int> {1, 2}", "new List<int> {2, 1}", False),
-        ("new List<List<string>> {new List<string> {\"a\"}}",
-         "new List<List<string>> {new List<string> {\"a\"}}", True),  # fmt: skip
-        ("new Dictionary<string, int> {{\"a\", 1}}", "new Dictionary<string, int> {{\"a\", 1}}",
-         True),  # fmt: skip
-        ("new Dictionary<string, int> {{\"a\", 1}}", "new Dictionary<string, int> {{\"a\", 2}}",
-         False),  # fmt: skip
-        ("(1, \"x\")", "(1, \"x\")", True),
+        (
+            'new List<List<string>> {new List<string> {"a"}}',
+            'new List<List<string>> {new List<string> {"a"}}',
+            True,
+        ),  # fmt: skip
+        (
+            'new Dictionary<string, int> {{"a", 1}}',
+            'new Dictionary<string, int> {{"a", 1}}',
+            True,
+        ),  # fmt: skip
+        (
+            'new Dictionary<string, int> {{"a", 1}}',
+            'new Dictionary<string, int> {{"a", 2}}',
+            False,
+        ),  # fmt: skip
+        ('(1, "x")', '(1, "x")', True),
         ("Tuple.Create(1, 2.5)", "Tuple.Create(1, 2.5)", True),
         ("1", "1L", False),
         ("(string)null", "(string)null", True),
