@@ -89,6 +89,13 @@ def completion_of(code: str, harness: Harness, entry_point: str | None) -> str:
     return prompt + _cut(rest, harness.stop_tokens)
 
 
+def test_program(code: str, harness: Harness, lang: str) -> str:
+    """The whole program the benchmark runs for `code` in `lang` (the registry's name):
+    `code` spliced into the prompt where it needs to be, the benchmark's tests after it."""
+    spliced = completion_of(code, harness, harness.entry_point)
+    return protocol(harness.benchmark).assemble(spliced, harness, lang)
+
+
 def _cut(completion: str, stops: tuple[str, ...]) -> str:
     cut = min((i for s in stops if (i := completion.find(s)) >= 0), default=len(completion))
     return completion[:cut]
@@ -279,4 +286,5 @@ __all__ = [
     "completion_stops",
     "protocol",
     "register",
+    "test_program",
 ]

@@ -96,6 +96,7 @@ def source_solutions(
     module = _BY_NAME.get(_ALIASES.get(name, name))
     if module is None or not hasattr(module, "parallel_solutions"):
         having = [m.HUB_ID for m in _MODULES if hasattr(m, "parallel_solutions")]
+        having += ["mbxp", "humaneval-x (their canonical solutions)"]
         raise PsftError(
             f"source {name!r} carries no solutions in other PLs; --source-solutions works "
             f"with: {', '.join(having)}"

@@ -179,17 +179,20 @@ def to_candidate(req: Request, completion: Completion, sample: int, model: str) 
 
 
 def _completed_candidate(req: Request, completion: Completion, sample: int, model: str):
-    from ..benchmarks import completed_program
+    from ..benchmarks import completed_program, test_program
     from ..verify.syntax import check
 
     assert isinstance(req.prompt.chat, str)
     harness = req.problem.harnesses.get(req.lang.name)
     if harness is not None:
         code = completed_program(harness, req.lang, completion.text)
+        # A benchmark's completion may stop inside the function (MultiPL-E's tests close
+        # it): the syntax check reads the program the benchmark runs, tests included.
+        syntax = check(test_program(code, harness, req.lang.name), req.lang, source_lang=None)
     else:
         assert req.lang.functions is not None
         code = req.lang.functions.completion_program(req.prompt.chat, completion.text)
-    syntax = check(code, req.lang, source_lang=None)
+        syntax = check(code, req.lang, source_lang=None)
     where = f" at line {syntax.line}" if syntax.line else ""
     return Candidate(
         req.problem.id, req.lang.name, code, response=completion.text, model=model,

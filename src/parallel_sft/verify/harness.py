@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..benchmarks import completion_of, protocol
+from ..benchmarks import protocol, test_program
 from ..languages import Language
 from ..languages.testing import TestSetupError
 from ..records import Harness, Status, Verdict
@@ -30,13 +30,11 @@ class HarnessError(Exception):
 
 def harness_program(code: str, lang: Language, harness: Harness) -> tuple[str, Language]:
     """The test program for `code` and the language as the benchmark builds and runs it."""
-    proto = protocol(harness.benchmark)
     try:
-        run_lang = proto.language(lang)
+        run_lang = protocol(harness.benchmark).language(lang)
     except TestSetupError as err:
         raise HarnessError(str(err)) from None
-    program = proto.assemble(completion_of(code, harness, harness.entry_point), harness, lang.name)
-    return program, run_lang
+    return test_program(code, harness, lang.name), run_lang
 
 
 def run_harness(job: _Job, harness: Harness, compile_ms: float) -> Verdict:
