@@ -92,8 +92,8 @@ def eval_group(ctx: click.Context, **options) -> None:
     Examples:
       psft eval --model runs/rl --problems runs/corpus --langs python,go,lua --n 10 \\
           --out runs/eval-rl
-      psft eval --problems multipl-e:humaneval --langs lua,r,racket,ocaml \
-          --protocol multipl-e --backend openai --base-url http://localhost:8000/v1 \
+      psft eval --problems multipl-e:humaneval --langs lua,r,racket,ocaml \\
+          --protocol multipl-e --backend openai --base-url http://localhost:8000/v1 \\
           --model bigcode/starcoder2-3b --out runs/multipl-e
       psft eval score runs/eval-rl --k 1,2
       psft eval compare runs/eval-base runs/eval-sft runs/eval-rl --out runs/transfer
