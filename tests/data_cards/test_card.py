@@ -122,12 +122,17 @@ def test_every_hub_source_has_a_license():
         code_contests,
         codeforces,
         humaneval,
+        humaneval_x,
         mbpp,
+        mbxp,
+        multi_humaneval,
+        multipl_e,
         sample,
         taco,
     )  # fmt: skip
 
-    hub_modules = (apps, code_contests, codeforces, taco, humaneval, mbpp)
+    hub_modules = (apps, code_contests, codeforces, taco, humaneval, mbpp, multipl_e, mbxp,
+                   multi_humaneval, humaneval_x)  # fmt: skip
     for module in hub_modules:
         assert hub_source_id(module.SOURCE) == module.HUB_ID
         assert license_for_source(module.HUB_ID) != "other", module.HUB_ID

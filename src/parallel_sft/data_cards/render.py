@@ -23,6 +23,10 @@ SOURCE_LICENSES: dict[str, str] = {
     "open-r1/codeforces": "cc-by-4.0",
     "openai/openai_humaneval": "mit",
     "google-research-datasets/mbpp": "cc-by-4.0",
+    "nuprl/MultiPL-E": "mit",
+    "mxeval/mbxp": "cc-by-4.0",  # the release's data/mbxp/LICENSE
+    "mxeval/multi-humaneval": "mit",  # its data/multilingual_humaneval/LICENSE
+    "THUDM/humaneval-x": "apache-2.0",
 }
 #: The bundled sample problems are ours (the toolkit's own license).
 SAMPLE_SOURCE, SAMPLE_LICENSE = "sample", "apache-2.0"
