@@ -156,7 +156,19 @@ _RUST_CRATES = {
 def rust_crates() -> dict[str, str]:
     """The crates HumanEval-X's Rust prompts use, built once with cargo from Debian's
     packaged sources (offline): {"dir": deps dir, crate: its .rlib}."""
-    root = cache_dir() / "rust-crates"
+    # The crates must be built by the rustc that builds the tests (the registry's Rust
+    # toolchain: rustup's where it is installed, before Debian's), not by whichever cargo's
+    # own; the cache is kept per rustc version.
+    rustc = _rustc()
+    cargo = _which("cargo")
+    if rustc is None or cargo is None:
+        raise TestSetupError(
+            "HumanEval-X's Rust tests need rustc and cargo: run "
+            "`scripts/install-toolchains.sh rust`"
+        )
+    version = subprocess.run([rustc, "--version"], capture_output=True, text=True).stdout
+    tag = "".join(c if c.isalnum() else "-" for c in version.split("(")[0].strip()) or "rustc"
+    root = cache_dir() / f"rust-crates-{tag}"
     deps = root / "target" / "release" / "deps"
     found = _rlibs(deps)
     if set(_RUST_CRATES) <= found.keys():
@@ -179,12 +191,6 @@ def rust_crates() -> dict[str, str]:
         '[source.crates-io]\nreplace-with = "debian"\n\n'
         f'[source.debian]\ndirectory = "{registry}"\n\n[net]\noffline = true\n'
     )
-    # The crates must be built by the rustc that builds the tests (the one the registry
-    # finds first), not whichever cargo's own toolchain is.
-    cargo, rustc = _which("cargo"), _which("rustc")
-    if cargo is None or rustc is None:
-        raise TestSetupError("HumanEval-X's Rust tests need cargo: run "
-                             "`scripts/install-toolchains.sh rust`")  # fmt: skip
     done = subprocess.run(
         [cargo, "build", "--release", "--offline", "--quiet"],
         cwd=root, capture_output=True, text=True, env={**os.environ, "RUSTC": rustc},
@@ -194,6 +200,18 @@ def rust_crates() -> dict[str, str]:
         why = (done.stderr.strip().splitlines() or ["no rlib built"])[-1]
         raise TestSetupError(f"cannot build the Rust test crates: {why}")
     return {"dir": str(deps), **found}
+
+
+def _rustc() -> str | None:
+    """The rustc binary the Rust language builds with (rustup's real one, not its proxy)."""
+    from . import get_language
+
+    toolchain = get_language("rust").find_toolchain()
+    if toolchain is None:
+        return None
+    if toolchain.bin_dirs:
+        return os.path.join(toolchain.bin_dirs[0], "rustc")
+    return _which("rustc")
 
 
 def _rlibs(deps: Path) -> dict[str, str]:
