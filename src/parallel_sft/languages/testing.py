@@ -36,6 +36,8 @@ TEST_PACKAGES: dict[str, tuple[str, ...]] = {
     "perl": ("libtest-deep-perl", "libdata-compare-perl"),
     "go": ("golang-github-stretchr-testify-dev",),
     "cpp": ("libboost-dev", "libssl-dev"),
+    # Debian's cargo brings Debian's rustc into /usr/bin, ahead of a rustup toolchain on
+    # PATH: the install script skips it where a cargo is already on PATH.
     "rust": ("cargo", "librust-rand-dev", "librust-regex-dev", "librust-md5-dev"),
     "ruby": ("ruby-test-unit",),
     "php": ("php-mbstring",),
