@@ -97,6 +97,11 @@ class Harness:
     task_id: str = ""  # the row's own id in the benchmark ("MBJP/1", "HumanEval_0_...")
     entry_point: str = ""  # the function's name in this PL (`minCost`, `MinCost`)
 
+    @property
+    def program(self) -> str | None:
+        """The canonical program (prompt + solution), or None where there is no solution."""
+        return self.prompt + self.solution if self.solution else None
+
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Harness:
         return cls(

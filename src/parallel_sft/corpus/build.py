@@ -317,7 +317,7 @@ def source_candidates(
     # A benchmark's canonical solutions come with its problems (each PL's harness);
     # other sources (code_contests) are read again for theirs.
     found = {
-        p.id: {lang: [h.prompt + h.solution] for lang, h in p.harnesses.items() if h.solution}
+        p.id: {lang: [h.program] for lang, h in p.harnesses.items() if h.program}
         for p in problems
         if any(h.solution for h in p.harnesses.values())
     }

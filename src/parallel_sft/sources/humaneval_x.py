@@ -15,7 +15,6 @@ JavaScript run that prints anything failed. A problem is ``humaneval-x/<n>``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..records import Harness
 from .base import Row, Skip
@@ -47,14 +46,14 @@ def entry_point(declaration: str, test: str = "") -> str:
     return ""
 
 
-def convert(row: Row, *, skipped: Counter[str] | None = None) -> Entry | Skip:
+def convert(row: Row) -> Entry | Skip:
     task_id = text_field(row, "task_id")
     prompt, test = row.get("prompt"), row.get("test")
     if "/" not in task_id or not isinstance(prompt, str) or not isinstance(test, str):
         return Skip("malformed_row", task_id)
-    lang = registry_name(task_id.split("/")[0], ALIASES, skipped)
-    if lang is None:
-        return Skip("")
+    lang = registry_name(task_id.split("/")[0], ALIASES)
+    if isinstance(lang, Skip):
+        return lang
     declaration = text_field(row, "declaration")
     head = ""
     if lang == "go":
@@ -69,7 +68,6 @@ def convert(row: Row, *, skipped: Counter[str] | None = None) -> Entry | Skip:
     )  # fmt: skip
     return Entry(
         task=task_number(task_id), lang=lang, harness=harness,
-        python_test=test if lang == "python" else "",
     )  # fmt: skip
 
 

@@ -16,7 +16,6 @@ Python rows (MBPP's and HumanEval's own) also give typed tests. Hub copies:
 from __future__ import annotations
 
 import functools
-from collections import Counter
 
 from ..records import Harness
 from .base import Row, Skip
@@ -31,9 +30,7 @@ HUB_CONFIGS = CONFIGS
 ALIASES: dict[str, str] = {}  # mxeval's names are the registry's
 
 
-def convert(
-    row: Row, *, benchmark: str = SOURCE, skipped: Counter[str] | None = None
-) -> Entry | Skip:
+def convert(row: Row, *, benchmark: str = SOURCE) -> Entry | Skip:
     """One mxeval row as an Entry (its PL's harness), or a Skip."""
     task_id = text_field(row, "task_id")
     prompt, test = row.get("prompt"), row.get("test")
@@ -42,9 +39,9 @@ def convert(
     name = text_field(row, "language") or _language_from_id(task_id)
     if not name:
         return Skip("malformed_row", f"{task_id}: no language")
-    lang = registry_name(name, ALIASES, skipped)
-    if lang is None:
-        return Skip("", name)  # counted by registry_name under its own reason
+    lang = registry_name(name, ALIASES)
+    if isinstance(lang, Skip):
+        return lang
     harness = Harness(
         benchmark=benchmark, prompt=prompt, tests=test,
         solution=row.get("canonical_solution") or None,
@@ -53,7 +50,6 @@ def convert(
     return Entry(
         task=task_number(task_id), lang=lang, harness=harness,
         description=text_field(row, "description"),
-        python_test=test if lang == "python" else "",
     )  # fmt: skip
 
 

@@ -44,7 +44,6 @@ class Entry:
     lang: str  # registry name
     harness: Harness
     description: str = ""
-    python_test: str = ""  # Python assert-style tests (`def check(candidate): ...`)
 
 
 def read_rows(path: Path, *, label: str) -> Iterator[tuple[Path, Row]]:
@@ -117,14 +116,14 @@ def hub_rows(hub_id: str, configs: Iterable[str], split: str) -> Iterator[tuple[
         raise last  # noqa: F821  (set: no config loaded means at least one failed)
 
 
-def registry_name(name: str, aliases: dict[str, str], skipped: Counter[str] | None) -> str | None:
+def registry_name(name: str, aliases: dict[str, str]) -> str | Skip:
     """The registry's key for a benchmark's language name (its own aliases first), or
-    None, counted as `unknown_language_<name>`."""
+    a Skip `unknown_language_<name>`."""
     wanted = aliases.get(name.strip().lower(), name.strip().lower())
     lang = find_language(wanted)
-    if lang is None and skipped is not None:
-        skipped[f"unknown_language_{re.sub(r'[^a-z0-9]+', '_', wanted)}"] += 1
-    return lang.name if lang else None
+    if lang is None:
+        return Skip(f"unknown_language_{re.sub(r'[^a-z0-9]+', '_', wanted)}", name)
+    return lang.name
 
 
 def task_number(task_id: str) -> str:
@@ -171,9 +170,9 @@ def _problem(
     statement = next((e.description for e in per_lang.values() if e.description), "")
     python = per_lang.get("python")
     typed: Problem | Skip | None = None
-    if python is not None and python.python_test and python.harness.entry_point:
-        h = python.harness
-        parsed = calls_from_asserts(python.python_test, h.entry_point, function="check")
+    if python is not None and python.harness.tests and python.harness.entry_point:
+        h = python.harness  # its tests are assert-style (`def check(candidate): ...`)
+        parsed = calls_from_asserts(h.tests, h.entry_point, function="check")
         typed = function_problem(
             problem_id=pid, source=source, reference=h.prompt + (h.solution or ""),
             entry_point=h.entry_point, parsed=parsed, statement=statement or None,
@@ -204,9 +203,9 @@ def _reference(per_lang: dict[str, Entry], source_lang: str) -> Reference | None
     order = [source_lang, *sorted(per_lang)]
     for lang in order:
         entry = per_lang.get(lang)
-        if entry is not None and entry.harness.solution:
+        if entry is not None and entry.harness.program:
             h = entry.harness
-            return Reference(lang, h.prompt + h.solution)
+            return Reference(lang, h.program)
     return None
 
 
@@ -218,9 +217,8 @@ def text_field(row: Row, name: str) -> str:
 def make_load(
     source: str, convert: Callable[..., Entry | Skip]
 ) -> Callable[..., Iterator[Problem]]:
-    """The `load(rows, *, source_lang, skipped)` of a benchmark whose rows `convert(row,
-    skipped=...)` turns into entries. A Skip without a reason was counted by `convert`
-    already (an unknown language, under its own name)."""
+    """The `load(rows, *, source_lang, skipped)` of a benchmark whose rows `convert(row)`
+    turns into entries or skips."""
 
     def load(
         data: Iterable[Row],
@@ -229,8 +227,7 @@ def make_load(
         skipped: Counter[str] | None = None,
         **options: Any,
     ) -> Iterator[Problem]:
-        converted = (convert(row, skipped=skipped) for row in data)
-        entries = (e for e in converted if not (isinstance(e, Skip) and not e.reason))
+        entries = (convert(row) for row in data)
         return build_problems(source, entries, skipped=skipped, source_lang=source_lang)
 
     return load

@@ -18,7 +18,6 @@ know (``jl``, ``swift``, ``dart``, ...) are skipped as ``unknown_language_<code>
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..errors import PsftError
 from ..records import Harness
@@ -57,16 +56,16 @@ def entry_point(name: str, prompt: str) -> str:
     return match.group(3) if match else ""
 
 
-def convert(row: Row, *, skipped: Counter[str] | None = None) -> Entry | Skip:
+def convert(row: Row) -> Entry | Skip:
     name, prompt, tests = text_field(row, "name"), row.get("prompt"), row.get("tests")
     if not name or not isinstance(prompt, str) or not isinstance(tests, str) or not tests.strip():
         return Skip("malformed_row", name)
     code = text_field(row, "language")
     if not code:
         return Skip("malformed_row", f"{name}: no language")
-    lang = registry_name(code, ALIASES, skipped)
-    if lang is None:
-        return Skip("")
+    lang = registry_name(code, ALIASES)
+    if isinstance(lang, Skip):
+        return lang
     stops = row.get("stop_tokens") or []
     if isinstance(stops, str):
         stops = [stops]
@@ -74,8 +73,7 @@ def convert(row: Row, *, skipped: Counter[str] | None = None) -> Entry | Skip:
         benchmark=SOURCE, prompt=prompt, tests=tests, stop_tokens=tuple(str(s) for s in stops),
         task_id=name, entry_point=entry_point(name, prompt),
     )  # fmt: skip
-    return Entry(task=name, lang=lang, harness=harness,
-                 python_test=tests if lang == "python" else "")  # fmt: skip
+    return Entry(task=name, lang=lang, harness=harness,)  # fmt: skip
 
 
 load = make_load(SOURCE, convert)

@@ -98,11 +98,11 @@ def reference_candidates(
     them, each judged by that PL's benchmark tests. `langs` keeps only those PLs."""
     out: list[tuple[None, Candidate]] = []
     for p in problems.values():
-        solved = {lang: h for lang, h in p.harnesses.items() if h.solution}
+        solved = {lang: h.program for lang, h in p.harnesses.items() if h.program}
         if solved:
             out += [
-                (None, Candidate(p.id, lang, h.prompt + (h.solution or ""), model="canonical"))
-                for lang, h in sorted(solved.items())
+                (None, Candidate(p.id, lang, code, model="canonical"))
+                for lang, code in sorted(solved.items())
             ]
         elif p.reference is not None:
             out.append(
