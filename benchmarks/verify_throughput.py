@@ -40,7 +40,7 @@ from pathlib import Path
 from parallel_sft.languages import parse_languages
 from parallel_sft.records import Candidate, Problem, Status, Test, Verdict
 from parallel_sft.samples import load_sample_problems
-from parallel_sft.verify import pool
+from parallel_sft.verify import executors, pool
 from parallel_sft.verify.runner import VerifyConfig
 from parallel_sft.verify.sandbox import Sandbox
 
@@ -48,8 +48,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
 def _bare_worker(isolate: bool) -> None:
-    pool._worker_sandbox = Sandbox(isolate=False)
-    pool._worker_sandbox.cgroups = None
+    executors._worker_sandbox = Sandbox(isolate=False)
+    executors._worker_sandbox.cgroups = None
 
 
 def timed(items, config: VerifyConfig, workers: int) -> tuple[float, list[Verdict]]:
@@ -62,19 +62,19 @@ def timed(items, config: VerifyConfig, workers: int) -> tuple[float, list[Verdic
 def measure(items, isolate: bool, bare: bool, workers: int) -> float:
     """Wall seconds to judge `items`; every verdict must be OK for the number to count."""
     if bare:
-        pool._init_worker = _bare_worker  # each pool worker builds its sandbox through this
+        executors._init_worker = _bare_worker  # each pool worker builds its sandbox through this
     try:
         # The sandbox against bare runs, like for like: the sanitized pass is the other table.
         elapsed, verdicts = timed(items, VerifyConfig(isolate=isolate, sanitize=False), workers)
     finally:
-        pool._init_worker = _original_init
+        executors._init_worker = _original_init
     bad = [v for v in verdicts if not v.ok]
     if bad:
         raise SystemExit(f"benchmark programs failed: {bad[0].status} {bad[0].detail}")
     return elapsed
 
 
-_original_init = pool._init_worker
+_original_init = executors._init_worker
 
 
 def sandbox_table(problem: Problem, langs, copies: int, workers: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,105 @@ def save_tiny_llama(path: Path, *, layers: int = 2, seed: int = 0) -> Path:
 def tiny_llama(tmp_path_factory) -> Path:
     """A 2-layer tiny Llama (see `save_tiny_llama`)."""
     return save_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Every process in session `sid` (field 6 of /proc/PID/stat)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+class RayCluster:
+    """A real Ray cluster on loopback: a head and a second node, each started with
+    `ray start --block` in a session of its own (one CPU each), so that a node is exactly
+    the processes of its session: the tests kill one node, and the teardown kills both
+    without touching any other Ray on the machine."""
+
+    def __init__(self, root: Path):
+        import shutil
+
+        from .backends.conftest import free_port
+
+        self.ray = shutil.which("ray", path=str(Path(sys.executable).parent))
+        assert self.ray, "the ray command is missing (pip install 'parallel-sft[ray]')"
+        self.root = root
+        self.port = free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+        self.head = self._start(
+            "head",
+            "--head",
+            "--port",
+            str(self.port),
+            "--include-dashboard=false",
+            "--temp-dir",
+            str(root / "tmp"),
+        )
+        self.worker = self.start_worker_node()
+
+    def _start(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.root / f"{name}.log", "a")  # noqa: SIM115 (the node keeps it)
+        return subprocess.Popen(
+            [self.ray, "start", "--block", "--num-cpus", "1", *args],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+        )  # fmt: skip
+
+    def cpus(self) -> int:
+        out = subprocess.run([self.ray, "status", "--address", self.address],
+                             capture_output=True, text=True, env=self.env).stdout  # fmt: skip
+        used = [line for line in out.splitlines() if line.strip().endswith(" CPU")]
+        return int(float(used[0].split("/")[1].split()[0])) if used else 0
+
+    def _wait_for_cpus(self, n: int) -> None:
+        import time
+
+        deadline = time.monotonic() + 120
+        while self.cpus() < n:
+            assert time.monotonic() < deadline, (self.root / "head.log").read_text()[-2000:]
+            time.sleep(0.5)
+
+    def start_worker_node(self) -> subprocess.Popen:
+        """The second node (joined, its CPU counted by the head, before this returns)."""
+        self._wait_for_cpus(1)
+        self.worker = self._start("worker", "--address", self.address)
+        self._wait_for_cpus(2)
+        return self.worker
+
+    def raylet(self, node: subprocess.Popen) -> int:
+        [pid] = [p for p in _session_processes(node.pid)
+                 if Path(f"/proc/{p}/comm").read_text().strip() == "raylet"]  # fmt: skip
+        return pid
+
+    def kill(self, node: subprocess.Popen) -> None:
+        import signal
+
+        for pid in _session_processes(node.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        node.wait(timeout=30)
+
+    def stop(self) -> None:
+        self.kill(self.worker)
+        self.kill(self.head)
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(tmp_path_factory):
+    """One Ray cluster for the whole suite (see `RayCluster`), started on first use."""
+    from .backends.conftest import requires
+
+    requires("ray")
+    cluster = RayCluster(tmp_path_factory.mktemp("ray"))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

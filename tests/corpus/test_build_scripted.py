@@ -30,8 +30,8 @@ LANGS = EXPECTED["langs"]
 ARGS = ["--n", "2", "--repair-rounds", "1", "--keep", "2", "--test-fraction", "0.25"]
 
 
-def psft(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
+def psft(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    env = {**(env or os.environ), "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "parallel_sft.cli", *args],
         capture_output=True,
@@ -246,6 +246,25 @@ def test_not_a_build_directory_is_never_touched(problems_file, stub, tmp_path):
     assert (out / "notes.txt").read_text() == "precious" and len(list(out.iterdir())) == 1
 
 
+def assert_same_dataset(out: Path, reference: Path) -> None:
+    """Everything but the candidates' measured times and memory is byte-identical."""
+    files, expected = _dataset_files(out), _dataset_files(reference)
+    assert files.keys() == expected.keys()
+    measured = {"compile_ms", "run_ms", "max_rss_mb"}
+    for name in files:
+        if name.startswith("candidates/"):
+            continue
+        assert files[name] == expected[name], name
+    rows = dataset_rows(out, "candidates")
+    unmeasured = [{k: v for k, v in r.items() if k not in measured} for r in rows]
+    assert unmeasured == [
+        {k: v for k, v in r.items() if k not in measured}
+        for r in dataset_rows(reference, "candidates")
+    ]
+    keys = [(r["problem_id"], r["language"], r["round"], r["sample"]) for r in rows]
+    assert len(keys) == len(set(keys)) == sum(f["candidates"] for f in EXPECTED["funnel"].values())
+
+
 def _dataset_files(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
@@ -266,21 +285,35 @@ def _progress(out: Path) -> tuple[int, int, int]:
 def test_sigkill_at_five_random_moments_then_resume_gives_the_same_dataset(
     built, problems_file, tmp_path
 ):
+    _kill_and_resume(built[0], problems_file, tmp_path, kills=5, seed=20261126)
+
+
+def test_on_ray_a_build_killed_and_resumed_gives_the_local_builds_dataset(
+    built, problems_file, tmp_path, ray_cluster
+):
+    """`--executor ray` against the local build (`built`): the driver SIGKILLed twice
+    mid-build (Ray kills its actors with it), resumed on Ray, the same dataset."""
+    ray = ("--executor", "ray", "--ray-address", ray_cluster.address)
+    _kill_and_resume(built[0], problems_file, tmp_path, kills=2, seed=20261202, extra=ray,
+                     env=ray_cluster.env)  # fmt: skip
+
+
+def _kill_and_resume(reference: Path, problems_file: Path, tmp_path: Path, *, kills: int,
+                     seed: int, extra: tuple[str, ...] = (), env: dict | None = None):  # fmt: skip
     """Each kill takes down the whole process group (the build and its sandbox workers),
     as a crash or an OOM kill would. The stub answers slowly so that kills land while the
     model is being asked, as well as while programs run."""
-    reference, _, _ = built
     out = tmp_path / "corpus"
-    rng = random.Random(20261126)
+    rng = random.Random(seed)
     interrupted = 0
     progress: list[tuple[int, int, int]] = []
     with stub_server(tmp_path, "--script", str(FIXTURE / "script.json"), "--delay", "0.5") as url:
         # Small shards: more moments where a shard is half done. The shard size is not part
         # of what the dataset depends on, so the reference (default size) must still match.
-        args = build_args(problems_file, url, out, "--shard-size", "3")
+        args = build_args(problems_file, url, out, "--shard-size", "3", *extra)
         argv = [sys.executable, "-m", "parallel_sft.cli", *args]
-        env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-        for _ in range(5):
+        env = {**(env or os.environ), "HF_HUB_OFFLINE": "1"}
+        for _ in range(kills):
             before = _progress(out)
             proc = subprocess.Popen(
                 argv, env=env, start_new_session=True,
@@ -300,25 +333,10 @@ def test_sigkill_at_five_random_moments_then_resume_gives_the_same_dataset(
                 interrupted += 1
             proc.wait(timeout=60)
             progress.append(_progress(out))
-        final = psft(*args)
+        final = psft(*args, env=env)
     assert final.returncode == 0, final.stderr
-    assert interrupted >= 3  # the kills really cut the build short
+    assert interrupted >= max(1, kills - 2)  # the kills really cut the build short
     # ... at different stages: completions, verdicts and shards kept growing between kills.
     print("completions, verdicts, shards after each kill:", progress)
     assert len(set(progress)) >= 2 and progress == sorted(progress)
-    # Everything but the candidates' measured times and memory is byte-identical.
-    files, expected = _dataset_files(out), _dataset_files(reference)
-    assert files.keys() == expected.keys()
-    measured = {"compile_ms", "run_ms", "max_rss_mb"}
-    for name in files:
-        if name.startswith("candidates/"):
-            continue
-        assert files[name] == expected[name], name
-    rows = dataset_rows(out, "candidates")
-    unmeasured = [{k: v for k, v in r.items() if k not in measured} for r in rows]
-    assert unmeasured == [
-        {k: v for k, v in r.items() if k not in measured}
-        for r in dataset_rows(reference, "candidates")
-    ]
-    keys = [(r["problem_id"], r["language"], r["round"], r["sample"]) for r in rows]
-    assert len(keys) == len(set(keys)) == sum(f["candidates"] for f in EXPECTED["funnel"].values())
+    assert_same_dataset(out, reference)

@@ -19,6 +19,7 @@ from parallel_sft.prompts import RenderedPrompt
 from parallel_sft.records import Candidate, Problem, Status, Test
 from parallel_sft.translate.repair import repair_request
 from parallel_sft.verify.cache import VerdictCache, verdict_key, verify_cached
+from parallel_sft.verify.executors import ExecutorSpec
 from parallel_sft.verify.runner import VerifyConfig
 
 
@@ -202,12 +203,20 @@ def test_verify_cached_judges_each_program_once(sandbox, tmp_path):
     config = VerifyConfig()
     with VerdictCache(tmp_path / "v.jsonl") as cache:
         first, reused = verify_cached(
-            [(good, problem), (bad, problem)], config, cache, workers=1, progress=False
+            [(good, problem), (bad, problem)],
+            config,
+            cache,
+            executor=ExecutorSpec(workers=1),
+            progress=False,
         )
     assert [v.status for v in first] == [Status.OK, Status.WRONG_ANSWER] and reused == 0
     with VerdictCache(tmp_path / "v.jsonl") as cache:
         again, reused = verify_cached(
-            [(bad, problem), (good, problem)], config, cache, workers=1, progress=False
+            [(bad, problem), (good, problem)],
+            config,
+            cache,
+            executor=ExecutorSpec(workers=1),
+            progress=False,
         )
     assert [v.status for v in again] == [Status.WRONG_ANSWER, Status.OK] and reused == 2
     other = Problem("x/1", "x", "sum", [Test("1 2\n", "4\n")])  # changed tests: judged again

@@ -63,9 +63,8 @@ def suite(samples: dict[str, Problem]) -> list[tuple[Candidate, Problem]]:
 
 
 @pytest.fixture(scope="module")
-def verdicts(samples):
-    results = verify_batch(suite(samples), progress=False)
-    return dict(zip(CASES, results, strict=True))
+def verdicts(suite_verdicts):
+    return suite_verdicts  # one local run of the suite, shared with the Ray tests
 
 
 @pytest.mark.parametrize("lang,name", CASES, ids=[f"{lang}-{name}" for lang, name in CASES])

@@ -35,6 +35,7 @@ from ..translate.cache import CompletionCache
 from ..translate.repair import repair_request
 from ..translate.stage import Request, build_requests, registry_examples, translate
 from ..verify.cache import VerdictCache, verify_cached
+from ..verify.executors import ExecutorSpec
 from .config import BuildConfig, BuildDir
 from .problems import prepare_problems
 
@@ -109,7 +110,7 @@ def build_corpus(
     out: str | Path,
     *,
     backend_options: dict[str, Any] | None = None,
-    workers: int | None = None,
+    executor: ExecutorSpec | None = None,
     overwrite: bool = False,
     progress: bool = True,
     log: Callable[[str], None] = lambda _: None,
@@ -134,7 +135,7 @@ def build_corpus(
             VerdictCache(state / "verdicts.jsonl") as verdicts,
         ):
             try:
-                problems, accounting = _problems(config, state, verdicts, workers, progress, log)
+                problems, accounting = _problems(config, state, verdicts, executor, progress, log)
             except PsftError:
                 if fresh:  # bad input before any work: leave no half-made directory behind
                     shutil.rmtree(build_dir.out, ignore_errors=True)
@@ -147,7 +148,7 @@ def build_corpus(
                 llm,
                 completions,
                 verdicts,
-                workers=workers,
+                executor=executor,
                 progress=progress,
                 log=log,
                 counts=report_counts,
@@ -195,14 +196,14 @@ def build_corpus(
     )
 
 
-def _problems(config, state, verdicts, workers, progress, log):
+def _problems(config, state, verdicts, executor, progress, log):
     """The prepared problems, from .build/ when an earlier run got that far."""
     path, counts_path = state / "problems.jsonl", state / "problems.json"
     if path.exists() and counts_path.exists():
         problems = [Problem.from_dict(row) for _, row in read_rows(path)]
         return problems, json.loads(counts_path.read_text())
     problems, accounting = prepare_problems(
-        config, verdicts, workers=workers, progress=progress, log=log
+        config, verdicts, executor=executor, progress=progress, log=log
     )
     write_rows(path, [p.to_dict() for p in problems])
     tmp = counts_path.with_suffix(".tmp")
@@ -258,7 +259,7 @@ def _rounds(
     completions: CompletionCache,
     verdicts: VerdictCache,
     *,
-    workers: int | None,
+    executor: ExecutorSpec | None,
     progress: bool,
     log: Callable[[str], None],
     counts: dict[str, int],
@@ -281,7 +282,7 @@ def _rounds(
 
         def judge(shard: Sequence[tuple[Candidate, Problem]]) -> list[Row]:
             return _judge(list(shard), [RenderedPrompt([], "")] * len(shard), config, verdicts,
-                          workers, progress, counts)  # fmt: skip
+                          executor, progress, counts)  # fmt: skip
 
         attempts += _sharded("source", items, judge, state, config, log, counts)
     done = {(r["problem_id"], r["language"]) for r in attempts if r["status"] == "OK"}
@@ -295,9 +296,8 @@ def _rounds(
         params = SamplingParams(n, config.temperature, config.top_p, config.max_tokens, config.seed)
 
         def run(shard, round_=round_, params=params) -> list[Row]:
-            return _run_shard(
-                shard, round_, params, llm, completions, verdicts, config, workers, progress, counts
-            )
+            return _run_shard(shard, round_, params, llm, completions, verdicts, config,
+                              executor, progress, counts)  # fmt: skip
 
         previous = _sharded(f"round-{round_}", todo, run, state, config, log, counts)
         attempts += previous
@@ -344,16 +344,16 @@ def source_candidates(
     return items
 
 
-def _judge(items, prompts, config, verdicts, workers, progress, counts) -> list[Row]:
+def _judge(items, prompts, config, verdicts, executor, progress, counts) -> list[Row]:
     judged, reused = verify_cached(
-        items, config.verify, verdicts, workers=workers, progress=progress
+        items, config.verify, verdicts, executor=executor, progress=progress
     )
     counts["verdicts_reused"] += reused
     return [attempt_row(c, v, p) for (c, _), v, p in zip(items, judged, prompts, strict=True)]
 
 
 def _run_shard(
-    shard, round_, params, llm, completions, verdicts, config, workers, progress, counts
+    shard, round_, params, llm, completions, verdicts, config, executor, progress, counts
 ):
     requests = [request for request, _ in shard]
     candidates, stats = translate(requests, llm, params, completions, progress=progress)
@@ -368,7 +368,7 @@ def _run_shard(
         ]
     problems = [request.problem for request in requests for _ in range(per_request)]
     items = list(zip(candidates, problems, strict=True))
-    return _judge(items, prompts, config, verdicts, workers, progress, counts)
+    return _judge(items, prompts, config, verdicts, executor, progress, counts)
 
 
 def _provenance(

@@ -8,7 +8,7 @@ import click
 
 from ..backends.options import backend_kwargs, backend_options, sampling_options
 from ..sources.options import parse_columns, source_options
-from ..verify.options import sanitize_option
+from ..verify.options import executor_options, executor_spec, sanitize_option
 
 
 @click.group("corpus")
@@ -83,7 +83,7 @@ def corpus_group() -> None:
     help="Rebuild OUT under a changed configuration (cached completions and verdicts stay).",
 )
 @click.option("--shard-size", type=int, default=128, show_default=True, help="Requests a shard.")
-@click.option("--workers", type=int, default=None, help="Sandbox workers (default: all cores).")
+@executor_options()
 @sanitize_option()
 @click.option("--quiet", is_flag=True, help="No progress bars or shard log.")
 @click.option(
@@ -118,6 +118,8 @@ def build_command(
     out,
     overwrite,
     shard_size,
+    executor,
+    ray_address,
     workers,
     sanitize,
     base_url,
@@ -186,13 +188,14 @@ def build_command(
         _print_dry_run(config)
         return
     options = backend_kwargs(backend, base_url, concurrency, timeout_s, batch_size)
+    spec = executor_spec(executor, workers, ray_address)
     console = Console(stderr=True)
     started = time.perf_counter()
     report = build_corpus(
         config,
         out,
         backend_options=options,
-        workers=workers,
+        executor=spec,
         overwrite=overwrite,
         progress=not quiet,
         log=(lambda _: None) if quiet else (lambda msg: console.print(msg, highlight=False)),
@@ -200,6 +203,10 @@ def build_command(
     seconds = time.perf_counter() - started
     Console().print(funnel_table(report.funnel, report.problems.get("built")))
     click.echo(_summary(report, seconds))
+    from ..verify.executors import executor_summary
+
+    if executor_summary(spec):
+        click.echo(executor_summary(spec), err=True)
 
 
 def _print_dry_run(config) -> None:

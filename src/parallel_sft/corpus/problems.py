@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import PsftError
 from ..records import Problem, Status
 from ..verify.cache import VerdictCache, verify_cached
+from ..verify.executors import ExecutorSpec
 from ..verify.job import reference_candidates
 from .config import BuildConfig
 
@@ -48,14 +49,14 @@ def check_references(
     config: BuildConfig,
     cache: VerdictCache,
     *,
-    workers: int | None = None,
+    executor: ExecutorSpec | None = None,
     progress: bool = True,
 ) -> tuple[list[Problem], dict[str, str]]:
     """Problems whose reference solution passes all of its tests, and the failing ones
     with their verdicts (a failing reference means wrong tests or a wrong reference)."""
     by_id = {p.id: p for p in problems}
     items = [(cand, by_id[cand.problem_id]) for _, cand in reference_candidates(by_id)]
-    verdicts, _ = verify_cached(items, config.verify, cache, workers=workers, progress=progress)
+    verdicts, _ = verify_cached(items, config.verify, cache, executor=executor, progress=progress)
     infra = [v for v in verdicts if v.status is Status.INFRA_ERROR]
     if infra:
         raise PsftError(f"could not check references: {infra[0].detail}")
@@ -71,7 +72,7 @@ def prepare_problems(
     config: BuildConfig,
     cache: VerdictCache,
     *,
-    workers: int | None = None,
+    executor: ExecutorSpec | None = None,
     progress: bool = True,
     log: Callable[[str], None] = lambda _: None,
 ) -> tuple[list[Problem], dict[str, int]]:
@@ -83,7 +84,7 @@ def prepare_problems(
         log(f"decontamination dropped {len(dropped)} problems")
     if config.check_reference:
         problems, failed = check_references(
-            problems, config, cache, workers=workers, progress=progress
+            problems, config, cache, executor=executor, progress=progress
         )
         counts["reference_failed"] = len(failed)
         log(f"reference check dropped {len(failed)} problems")

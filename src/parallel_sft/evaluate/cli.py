@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ..backends.options import backend_kwargs, backend_options, sampling_options
-from ..verify.options import sanitize_option
+from ..verify.options import executor_options, executor_spec, sanitize_option
 
 DEFAULT_KS = (1, 5, 10)
 
@@ -77,6 +77,7 @@ def _ks(spec: str | None, n: int) -> tuple[int, ...]:
 @click.option("--out", default="runs/eval", show_default=True, help="The run directory.")
 @click.option("--overwrite", is_flag=True, help="Replace another run in --out (caches stay).")
 @sanitize_option()
+@executor_options()
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.pass_context
 def eval_group(ctx: click.Context, **options) -> None:
@@ -122,10 +123,15 @@ def eval_group(ctx: click.Context, **options) -> None:
         options["backend"], options["base_url"], options["concurrency"], options["timeout_s"],
         options["batch_size"],
     )  # fmt: skip
+    spec = executor_spec(options["executor"], options["workers"], options["ray_address"])
     summary = run_eval(
         config, options["out"], backend_options=kwargs, overwrite=options["overwrite"],
-        progress=not options["quiet"],
+        executor=spec, progress=not options["quiet"],
     )  # fmt: skip
+    from ..verify.executors import executor_summary
+
+    if executor_summary(spec):
+        click.echo(executor_summary(spec), err=True)
     from .score import markdown
 
     click.echo(markdown(summary), nl=False)

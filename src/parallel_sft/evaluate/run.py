@@ -35,6 +35,7 @@ from ..records import Status
 from ..translate.cache import CompletionCache
 from ..translate.stage import Request, translate
 from ..verify.cache import VerdictCache, verify_cached
+from ..verify.executors import ExecutorSpec
 from ..verify.functions import cannot_run
 from ..verify.runner import VerifyConfig
 from .score import check_ks, score_samples, write_results
@@ -103,6 +104,7 @@ def run_eval(
     out: str | Path,
     *,
     backend_options: dict[str, Any] | None = None,
+    executor: ExecutorSpec | None = None,
     overwrite: bool = False,
     progress: bool = True,
 ) -> dict[str, Any]:
@@ -159,6 +161,7 @@ def run_eval(
         items,
         VerifyConfig(sanitize=config.sanitize),
         VerdictCache(state / "verdicts.jsonl"),
+        executor=executor,
         progress=progress,
     )
     infra = sum(v.status is Status.INFRA_ERROR for v in verdicts)

@@ -8,7 +8,7 @@ from dataclasses import fields
 import click
 
 from ..option_groups import option_group
-from ..verify.options import sanitize_option
+from ..verify.options import executor_options, sanitize_option
 
 
 def training_options(*, save_steps: int, logging_steps: int) -> Callable[[Callable], Callable]:
@@ -209,12 +209,7 @@ def sft_command(config_file, quiet, **options) -> None:
     default=None,
     help="Subtracted from the reward of a completion with no extractable program. [default: 0]",
 )
-@click.option(
-    "--reward-workers",
-    type=int,
-    default=None,
-    help="Processes that run programs for the reward. [default: every core]",
-)
+@executor_options(workers="--reward-workers", config_file=True)
 @sanitize_option(default=None)
 @click.option("--seed", type=int, default=None, help="[default: 0]")
 @click.option(

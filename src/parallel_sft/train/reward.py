@@ -26,13 +26,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import PsftError
 from ..records import Problem, Status, Verdict
-from ..verify.pool import verify_batch, worker_pool
+from ..verify.executors import EXECUTORS, ExecutorSpec, Workers, open_workers
+from ..verify.pool import verify_batch
 from ..verify.responses import response_candidate
 from ..verify.runner import VerifyConfig
 
@@ -49,12 +49,20 @@ class RewardConfig:
     no_code_penalty: float = 0.0
     infra_retries: int = 2  # extra passes over INFRA_ERROR programs, after the runner's own
     retry_wait_s: float = 1.0  # doubled before each further pass
-    workers: int | None = None  # verification processes; None: every core
+    workers: int | None = None  # verification workers; None: every core (cluster CPU on Ray)
+    executor: str = "local"  # where they run: local (a process pool) or ray (a cluster)
+    ray_address: str | None = None  # ray: the cluster; None: `auto`
     verify: VerifyConfig = field(default_factory=VerifyConfig)
 
     def __post_init__(self) -> None:
         if self.mode not in REWARD_MODES:
             raise PsftError(f"unknown reward {self.mode!r}; choose {' or '.join(REWARD_MODES)}")
+        if self.executor not in EXECUTORS:
+            raise PsftError(f"unknown executor {self.executor!r}; choose {' or '.join(EXECUTORS)}")
+
+    @property
+    def executor_spec(self) -> ExecutorSpec:
+        return ExecutorSpec(self.executor, self.workers, self.ray_address)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -90,7 +98,8 @@ class ExecutionReward:
             self._verify = replace(self.config.verify, all_tests=True)
         else:
             self._verify = self.config.verify
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Workers | None = None
+        self._owned = False  # a local pool is ours to close; Ray's actors are shared
         self.seconds = 0.0  # time spent scoring, over the reward's life
         self.calls = 0
 
@@ -153,9 +162,9 @@ class ExecutionReward:
             )
         return verdicts
 
-    def _verify_batch(self, items: list, pool: ProcessPoolExecutor | None) -> list[Verdict]:
+    def _verify_batch(self, items: list, pool: Workers | None) -> list[Verdict]:
         return verify_batch(
-            items, self._verify, workers=self.config.workers, pool=pool, progress=False
+            items, self._verify, executor=self.config.executor_spec, pool=pool, progress=False
         )
 
     def _reward(self, candidate, verdict: Verdict) -> float:
@@ -165,17 +174,21 @@ class ExecutionReward:
             return verdict.tests_passed / verdict.tests_total if verdict.tests_total else 0.0
         return 1.0 if verdict.ok else 0.0
 
-    def _worker_pool(self) -> ProcessPoolExecutor | None:
-        if self.config.workers == 1:
+    def _worker_pool(self) -> Workers | None:
+        spec = self.config.executor_spec
+        if spec.kind == "local" and spec.workers == 1:
             return None  # in this process: verify_batch's serial path
         if self._pool is None:
-            self._pool = worker_pool(self.config.workers, isolate=self._verify.isolate)
+            # Forked from a fork server: the trainer's threads must not be copied mid-lock.
+            self._pool, self._owned = open_workers(
+                spec, isolate=self._verify.isolate, fork_server=True
+            )
         return self._pool
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        if self._pool is not None and self._owned:
+            self._pool.close()
+        self._pool = None
 
     def __enter__(self) -> ExecutionReward:
         return self

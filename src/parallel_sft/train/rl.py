@@ -51,7 +51,9 @@ class RLRunConfig:
     limit: int | None = None
     reward: str = "binary"
     no_code_penalty: float = 0.0
-    reward_workers: int | None = None
+    reward_workers: int | None = None  # sandbox workers for the reward (None: every core/CPU)
+    executor: str = "local"  # where the reward's programs run: local or ray (a cluster)
+    ray_address: str | None = None  # ray: the cluster; None: auto
     sanitize: bool = True  # VerifyConfig.sanitize: C/C++ rewards need the sanitized pass too
     seed: int = 0
     lora: bool = False
@@ -154,6 +156,8 @@ def train_rl(config: RLRunConfig, *, progress: bool = True) -> dict[str, Any]:
         mode=config.reward,
         no_code_penalty=config.no_code_penalty,
         workers=config.reward_workers,
+        executor=config.executor,
+        ray_address=config.ray_address,
         verify=VerifyConfig(sanitize=config.sanitize),
     )
     peft_config = None

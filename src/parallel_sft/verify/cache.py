@@ -14,6 +14,7 @@ from dataclasses import asdict
 
 from ..records import Candidate, Problem, Status, Verdict
 from ..store import JsonlStore
+from .executors import ExecutorSpec
 from .pool import verify_batch
 from .runner import VerifyConfig
 
@@ -44,7 +45,7 @@ def verify_cached(
     config: VerifyConfig,
     cache: VerdictCache,
     *,
-    workers: int | None = None,
+    executor: ExecutorSpec | None = None,
     progress: bool = True,
 ) -> tuple[list[Verdict], int]:
     """`verify_batch` that skips every program the cache has seen; (verdicts, reused)."""
@@ -57,7 +58,7 @@ def verify_cached(
 
     if todo:
         fresh = verify_batch(
-            [items[i] for i in todo], config, workers=workers, progress=progress, on_result=save
+            [items[i] for i in todo], config, executor=executor, progress=progress, on_result=save
         )
         for i, verdict in zip(todo, fresh, strict=True):
             verdicts[i] = verdict

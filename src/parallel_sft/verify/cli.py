@@ -8,7 +8,7 @@ import click
 
 from ..sources.options import parse_columns, source_options
 from .limits import Limits
-from .options import sanitize_option
+from .options import executor_options, executor_spec, sanitize_option
 from .runner import VerifyConfig
 
 
@@ -40,7 +40,7 @@ from .runner import VerifyConfig
     show_default=True,
     help="Where verdicts go: .jsonl, .parquet, or a directory (saved HF dataset).",
 )
-@click.option("--workers", type=int, default=None, help="Parallel workers (default: all cores).")
+@executor_options()
 @click.option(
     "--all-tests", is_flag=True, help="Run every test instead of stopping at the first failure."
 )
@@ -71,6 +71,8 @@ def verify_command(
     candidates_path,
     langs,
     out,
+    executor,
+    ray_address,
     workers,
     all_tests,
     exact,
@@ -143,8 +145,13 @@ def verify_command(
     config = VerifyConfig(
         limits=Limits(), isolate=not no_sandbox, all_tests=all_tests, exact=exact, sanitize=sanitize
     )
-    report = run_verify(problems, candidates, out, config, workers=workers, progress=not quiet)
+    spec = executor_spec(executor, workers, ray_address)
+    report = run_verify(problems, candidates, out, config, executor=spec, progress=not quiet)
     print_summary(report.rows)
+    from .executors import executor_summary
+
+    if executor_summary(spec):
+        click.echo(executor_summary(spec), err=True)
     click.echo(f"{len(report.rows)} verdicts written to {out}", err=True)
     if report.reused:
         click.echo(f"{report.reused} verdicts reused from an interrupted run", err=True)

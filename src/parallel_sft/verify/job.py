@@ -17,6 +17,7 @@ from ..errors import InputFormatError, PsftError
 from ..records import Candidate, Problem, Status
 from ..tables import read_rows, write_rows
 from .cache import VerdictCache, verify_cached
+from .executors import ExecutorSpec
 from .runner import VerifyConfig
 
 
@@ -119,7 +120,7 @@ def run_verify(
     out: str | os.PathLike,
     config: VerifyConfig = VerifyConfig(),
     *,
-    workers: int | None = None,
+    executor: ExecutorSpec | None = None,
     progress: bool = True,
 ) -> VerifyReport:
     from ..languages import get_language
@@ -144,7 +145,7 @@ def run_verify(
     partial = Path(str(out) + ".partial.jsonl")
     with VerdictCache(partial) as cache:
         verdicts, report.reused = verify_cached(
-            [(c, p) for _, c, p in valid], config, cache, workers=workers, progress=progress
+            [(c, p) for _, c, p in valid], config, cache, executor=executor, progress=progress
         )
     report.rows = [
         {**cand.key(), **verdict.to_dict()}

@@ -1,53 +1,30 @@
-"""Verify a batch of candidates on every core, with a progress bar.
+"""Verify a batch of candidates on every core (or across a Ray cluster), with a progress bar.
 
 `verify_batch` is a pure batch function: a list of (Candidate, Problem) in, an equally long
-list of Verdicts out, in the same order. Each worker process holds one Sandbox (cgroup
-detection once per worker) and judges whole candidates, so a candidate's compile and its
-tests stay on one core. `on_result` sees each verdict as soon as it exists, so callers can
-persist progress before the batch ends (or is interrupted). Callers that verify batch after
-batch (the RL reward) keep one `worker_pool` and pass it in, so workers start once.
+list of Verdicts out, in the same order. Each worker holds one Sandbox (cgroup detection
+once per worker) and judges whole candidates, so a candidate's compile and its tests stay
+on one core. `on_result` sees each verdict as soon as it exists, in this process, so
+callers can persist progress before the batch ends (or is interrupted). Where the workers
+run is `executor`'s choice (see executors.py); callers that verify batch after batch (the
+RL reward) keep one open `Workers` and pass it as `pool`, so workers start once.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 
 from ..languages import get_language
 from ..progress import progress_bar
 from ..records import Candidate, Problem, Verdict
+from .executors import ExecutorSpec, LocalWorkers, Workers, open_workers
 from .runner import VerifyConfig, syntax_verdict, verify_program
 from .sandbox import Sandbox
 
-_worker_sandbox: Sandbox | None = None
 
-
-def _init_worker(isolate: bool) -> None:
-    global _worker_sandbox
-    _worker_sandbox = Sandbox(isolate=isolate)
-
-
-def _verify_one(code: str, language: str, problem: Problem, config: VerifyConfig) -> Verdict:
-    assert _worker_sandbox is not None
-    return verify_program(
-        code, get_language(language), problem, sandbox=_worker_sandbox, config=config
-    )
-
-
-def worker_pool(workers: int | None = None, *, isolate: bool = True) -> ProcessPoolExecutor:
-    """Verification workers that outlive one batch (shut them down when done).
-
-    They start from a fork server, not by forking the caller: a trainer's process holds
-    threads (torch, tokenizers) that a plain fork would copy mid-lock.
-    """
-    return ProcessPoolExecutor(
-        workers or os.cpu_count() or 1,
-        mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_init_worker,
-        initargs=(isolate,),
-    )
+def worker_pool(workers: int | None = None, *, isolate: bool = True) -> LocalWorkers:
+    """Local verification workers that outlive one batch (close them when done), started
+    from a fork server so that a caller's threads are not copied mid-lock."""
+    return LocalWorkers(workers, isolate=isolate, fork_server=True)
 
 
 def verify_batch(
@@ -55,28 +32,32 @@ def verify_batch(
     config: VerifyConfig = VerifyConfig(),
     *,
     workers: int | None = None,
-    pool: Executor | None = None,
+    executor: ExecutorSpec | None = None,
+    pool: Workers | None = None,
     progress: bool = True,
     on_result: Callable[[int, Verdict], None] | None = None,
 ) -> list[Verdict]:
     """Judge every candidate against its problem; verdicts in input order.
 
-    `workers` defaults to every core. With `workers=1` everything runs in this process.
-    `pool` (from `worker_pool`, with the same `config.isolate`) is used instead of
-    starting workers for this batch.
+    `executor` says where workers run (default: a local pool); `workers` is shorthand for
+    a local pool of that size and defaults to every core. With one local worker
+    everything runs in this process. `pool` (open workers, with the same
+    `config.isolate`) is used instead of starting workers for this batch.
     """
-    workers = workers or os.cpu_count() or 1
+    executor = executor or ExecutorSpec(workers=workers)
     # Built here first so that a missing sandbox fails now, not inside every worker.
     sandbox = Sandbox(isolate=config.isolate)
     verdicts: list[Verdict | None] = [None] * len(items)
 
-    def record(index: int, verdict: Verdict) -> None:
-        verdicts[index] = verdict
-        if on_result is not None:
-            on_result(index, verdict)
-
     with progress_bar(progress) as bar:
         task = bar.add_task("verifying", total=len(items))
+
+        def record(index: int, verdict: Verdict) -> None:
+            verdicts[index] = verdict
+            if on_result is not None:
+                on_result(index, verdict)
+            bar.advance(task)
+
         runnable = []
         for i, (cand, problem) in enumerate(items):
             rejected = syntax_verdict(cand, problem)
@@ -84,47 +65,19 @@ def verify_batch(
                 runnable.append((i, cand, problem))
             else:
                 record(i, rejected)
-                bar.advance(task)
-        if workers == 1 and pool is None:
+        if not runnable:
+            pass  # nothing to start workers for
+        elif pool is not None:
+            pool.judge(runnable, config, record)
+        elif executor.kind == "local" and executor.workers == 1:
             for i, cand, problem in runnable:
                 lang = get_language(cand.language)
                 record(i, verify_program(cand.code, lang, problem, sandbox=sandbox, config=config))
-                bar.advance(task)
-        elif pool is not None:
-            _run_pool(pool, runnable, config, workers, record, lambda: bar.advance(task))
         else:
-            with ProcessPoolExecutor(
-                workers, initializer=_init_worker, initargs=(config.isolate,)
-            ) as ex:
-                _run_pool(ex, runnable, config, workers, record, lambda: bar.advance(task))
+            opened, owned = open_workers(executor, isolate=config.isolate)
+            try:
+                opened.judge(runnable, config, record)
+            finally:
+                if owned:
+                    opened.close()
     return verdicts  # type: ignore[return-value]
-
-
-def _run_pool(
-    ex: Executor,
-    items: Sequence[tuple[int, Candidate, Problem]],
-    config: VerifyConfig,
-    workers: int,
-    record: Callable[[int, Verdict], None],
-    advance: Callable[[], None],
-) -> None:
-    # Submit in a bounded window so that an interrupt leaves little queued work behind.
-    pending: dict[Future, int] = {}
-    todo = iter(items)
-    try:
-        while True:
-            for i, cand, problem in todo:
-                fut = ex.submit(_verify_one, cand.code, cand.language, problem, config)
-                pending[fut] = i
-                if len(pending) >= workers * 4:
-                    break
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                record(pending.pop(fut), fut.result())
-                advance()
-    except BaseException:
-        for fut in pending:
-            fut.cancel()
-        raise
