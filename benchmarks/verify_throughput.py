@@ -22,6 +22,15 @@ under sanitizers (a compile error or the first report), as such programs would.
     python benchmarks/verify_throughput.py --langs c,python,java --copies 8
     python benchmarks/verify_throughput.py --only sanitizer --copies 2
     python benchmarks/verify_throughput.py --only functions --copies 8
+    python benchmarks/verify_throughput.py --executor ray --copies 8
+    python benchmarks/verify_throughput.py --executor ray --ray-address 10.0.0.5:6379
+
+`--executor ray` prints one table instead: the registry examples through the local pool
+and through Ray sandbox actors (as many as local workers), both started and warmed up once,
+then judged in turns (local, ray, ray, local), programs/s each and the ratio ray/local:
+Ray's overhead on the same machine in the same run. Without --ray-address it starts a
+private Ray instance in this process with --workers CPUs; with one it joins that cluster
+(its actors may then sit on other machines: the ratio is no longer like for like).
 
 The function table (every PL with a test driver) judges the hand-written correct functions
 of tests/fixtures/functions/ on their problems, all tests in one driver process, and again
@@ -199,18 +208,69 @@ def function_table(langs, copies: int, workers: int) -> None:
         )
 
 
+def ray_table(problem: Problem, langs, copies: int, workers: int, address: str | None) -> None:
+    import ray
+
+    from parallel_sft.verify.executors import LocalWorkers
+    from parallel_sft.verify.ray_workers import RayWorkers
+
+    if address is None:
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    config = VerifyConfig(sanitize=False)
+    local, actors = LocalWorkers(workers), RayWorkers(address, workers)
+    header = f"{'language':<12}{'local/s':>9}{'ray/s':>8}{'ray/local':>11}"
+    print(header)
+    print("-" * len(header))
+    totals = {"local": 0.0, "ray": 0.0}
+    try:
+        warm = [(Candidate(problem.id, lang.name, lang.example), problem) for lang in langs]
+        for pool_ in (local, actors):  # workers started, toolchains' files in the page cache
+            pool.verify_batch(warm, config, pool=pool_, progress=False)
+        for lang in langs:
+            items = [(Candidate(problem.id, lang.name, lang.example), problem)] * copies
+            spent = {"local": 0.0, "ray": 0.0}
+            turns = [("local", local), ("ray", actors)]
+            for turn in (turns, turns[::-1]):  # each goes first once
+                for name, pool_ in turn:
+                    start = time.perf_counter()
+                    verdicts = pool.verify_batch(items, config, pool=pool_, progress=False)
+                    spent[name] += time.perf_counter() - start
+                    if not all(v.ok for v in verdicts):
+                        bad = next(v for v in verdicts if not v.ok)
+                        raise SystemExit(f"{lang.name} on {name}: {bad.status} {bad.detail}")
+            for key in totals:
+                totals[key] += spent[key]
+            n = 2 * copies
+            print(f"{lang.name:<12}{n / spent['local']:>9.2f}{n / spent['ray']:>8.2f}"
+                  f"{spent['local'] / spent['ray']:>10.2f}x")  # fmt: skip
+    finally:
+        local.close()
+        actors.close()
+    n = 2 * copies * len(langs)
+    print("-" * len(header))
+    print(f"{'all':<12}{n / totals['local']:>9.2f}{n / totals['ray']:>8.2f}"
+          f"{totals['local'] / totals['ray']:>10.2f}x")  # fmt: skip
+    print(actors.summary())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--langs", default="all")
     parser.add_argument("--copies", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--only", choices=("sandbox", "sanitizer", "functions"), default=None)
+    parser.add_argument("--executor", choices=("local", "ray"), default="local")
+    parser.add_argument("--ray-address", default=None)
     args = parser.parse_args()
 
     samples = {p.id: p for p in load_sample_problems()}
     problem = samples["sample/sum-two"]
     langs = parse_languages(args.langs)
     print(f"{args.copies} copies of each program, {args.workers} workers, {Sandbox().describe()}")
+    if args.executor == "ray":
+        print(f"registry examples on {problem.id}, the local pool against Ray actors:")
+        ray_table(problem, langs, args.copies, args.workers, args.ray_address)
+        return
     if args.only in (None, "sandbox"):
         print(f"registry examples on {problem.id} ({len(problem.tests)} tests each):")
         sandbox_table(problem, langs, args.copies, args.workers)

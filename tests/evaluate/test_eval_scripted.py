@@ -51,8 +51,8 @@ def problems_file(problems, tmp_path_factory) -> Path:
     return path
 
 
-def psft(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
+def psft(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**(env or os.environ), "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "parallel_sft.cli", *args],
         capture_output=True, text=True, timeout=600, env=env,
@@ -133,6 +133,29 @@ def test_exact_pass_at_k_per_language(runs):
     assert summary["problem_ids"] == [AVG, SUM] and summary["source_lang"] == "python"
     assert "| python | 2 | 0.500 [" in result.stdout
     assert (out / "results.md").read_text().startswith("# stub-model on ")
+
+
+def test_on_ray_the_same_samples_get_the_same_verdicts(
+    runs, problems, problems_file, ray_cluster, tmp_path
+):
+    """The base run again with `--executor ray` on the two-node cluster: the same results
+    and the same verdict per sample as the local pool's."""
+    import polars as pl
+
+    script_file = tmp_path / "base.json"
+    script_file.write_text(json.dumps(script(problems, _with_reference(problems, BASE))))
+    out = tmp_path / "ray-run"
+    with stub_server(tmp_path, "--script", str(script_file)) as url:
+        ray = ("--executor", "ray", "--ray-address", ray_cluster.address)
+        result = psft(*eval_args(problems_file, url, out, *ray), env=ray_cluster.env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "sandbox actors on 2 nodes" in result.stderr
+    local = json.loads((runs["base"][0] / "summary.json").read_text())["results"]
+    assert json.loads((out / "summary.json").read_text())["results"] == local
+    columns = ["problem_id", "language", "sample", "status", "tests_passed"]
+    frames = [pl.read_parquet(d / "samples.parquet").select(columns).sort(columns[:3])
+              for d in (runs["base"][0], out)]  # fmt: skip
+    assert frames[0].equals(frames[1]) and frames[0].height == 16
 
 
 def test_every_sample_is_saved_with_its_verdict(runs):

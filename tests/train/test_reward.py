@@ -125,6 +125,8 @@ def test_infrastructure_that_stays_down_stops_training(problems, monkeypatch):
 def test_bad_input(problems):
     with pytest.raises(PsftError, match="unknown reward 'partial'"):
         RewardConfig(mode="partial")
+    with pytest.raises(PsftError, match="unknown executor 'slurm'; choose local or ray"):
+        RewardConfig(executor="slurm")
     with ExecutionReward(problems, RewardConfig(workers=1)) as r:
         with pytest.raises(PsftError, match="no tests for problem 'nope'"):
             r.score([CORRECT], ["nope"], ["python"])

@@ -185,10 +185,29 @@ def test_a_yaml_config_equals_the_flags_and_flags_win(tmp_path):
     assert from_yaml.max_steps == 20 and from_yaml.langs == ("python", "go")
 
 
+def test_the_reward_executor_comes_from_flags_or_the_yaml(tmp_path):
+    """--executor/--ray-address/--reward-workers reach the reward's config; the YAML may set
+    them too, and leaving them out keeps the local pool."""
+    from parallel_sft.train.reward import RewardConfig
+
+    config = tmp_path / "rl.yaml"
+    config.write_text("problems: sample\nexecutor: ray\nray_address: 10.0.0.1:6379\n")
+    ctx = rl_command.make_context("rl", ["--config", str(config), "--reward-workers", "8"])
+    options = {k: v for k, v in ctx.params.items() if k not in ("config_file", "quiet")}
+    run = rl_run_config(str(config), options)
+    assert (run.executor, run.ray_address, run.reward_workers) == ("ray", "10.0.0.1:6379", 8)
+    ctx = rl_command.make_context("rl", ["--problems", "sample"])
+    options = {k: v for k, v in ctx.params.items() if k not in ("config_file", "quiet")}
+    assert rl_run_config(None, options).executor == "local"
+    spec = RewardConfig(executor="ray", ray_address="h:1", workers=8).executor_spec
+    assert (spec.kind, spec.address, spec.workers) == ("ray", "h:1", 8)
+
+
 def test_help():
     proc = psft("train", "rl", "--help")
     assert proc.returncode == 0
-    for needle in ("--num-generations", "--reward", "--use-vllm", "--lang", "accelerate launch"):
+    for needle in ("--num-generations", "--reward", "--use-vllm", "--lang", "accelerate launch",
+                   "--executor", "--ray-address", "--reward-workers"):  # fmt: skip
         assert needle in proc.stdout, needle
 
 

@@ -25,7 +25,12 @@ _BACKEND = [
         default=None,
         help="Model id or path. Default for hf and vllm: the embedded SmolLM2-135M-Instruct.",
     ),
-    click.option("--base-url", default=None, help="openai: the server's /v1 URL."),
+    click.option(
+        "--base-url",
+        default=None,
+        help="openai: the server's /v1 URL; several, separated by commas (replicas of one "
+        "model), get requests by load, and a dead one's go to the others.",
+    ),
     click.option("--concurrency", type=int, default=None, help="openai: requests in flight."),
     click.option(
         "--timeout", "timeout_s", type=float, default=None, help="openai: seconds a request."

@@ -3,8 +3,9 @@
 `BuildConfig` holds every option that changes the dataset. Its fingerprint is written to
 `<out>/.build/build.json` on the first run; a rerun with the same fingerprint resumes, a
 rerun with another one is refused (unless `--overwrite`), so one directory never mixes two
-configurations. Options that change only *how* the work runs (server URL, concurrency,
-workers, progress display) are not part of it.
+configurations. Options that change only *how* the work runs (server URLs, concurrency,
+executor and workers, progress display) are not part of it: a build started on the local
+pool may resume on a Ray cluster, and the other way round.
 """
 
 from __future__ import annotations

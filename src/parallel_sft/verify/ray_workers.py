@@ -192,8 +192,11 @@ class RayWorkers:
                     self.judged += 1
                     record(i, verdict)
         except BaseException:
-            for ref in running:
-                ray.cancel(ref)
+            for ref in running:  # an interrupt: drop the queued calls (a running one ends)
+                try:
+                    ray.cancel(ref)
+                except Exception:  # its actor is gone already
+                    pass
             raise
 
     def _placed(self, ref) -> None:
