@@ -128,6 +128,28 @@ def test_a_node_killed_mid_run_loses_no_verdict_and_none_twice(ray_cluster, samp
         CgroupManager.detect()  # removes the run cgroups the killed actors left behind
 
 
+def test_a_problem_with_large_tests_travels_by_reference(ray_cluster, samples, tmp_path):
+    """Tests over BY_REFERENCE_BYTES go to the object store once; the actors fetch them."""
+    from parallel_sft.records import Problem, Test
+    from parallel_sft.verify.ray_workers import BY_REFERENCE_BYTES
+
+    big = "3 4\n" + "0\n" * BY_REFERENCE_BYTES  # the program reads the first line only
+    problem = Problem("test/big", "test", "print a + b", [Test(big, "7\n"), Test("1 1\n", "2\n")])
+    langs = ["python", "lua", "bash", "perl"]
+    cands = [Candidate(problem.id, lang, LANGUAGES[lang].example) for lang in langs]
+    problems = write_jsonl(tmp_path / "problems.jsonl", [problem.to_dict()])
+    candidates = write_jsonl(tmp_path / "candidates.jsonl", [candidate_row(c) for c in cands])
+    out = tmp_path / "verdicts.jsonl"
+    result = psft("verify", "--problems", str(problems), "--candidates", str(candidates),
+                  "--executor", "ray", "--ray-address", ray_cluster.address,
+                  "--out", str(out), "--quiet", env=ray_cluster.env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = read_rows(out)
+    assert [(r["language"], r["status"], r["tests_passed"]) for r in rows] == [
+        (lang, "OK", 2) for lang in langs
+    ]
+
+
 def test_the_rl_reward_scores_on_ray_with_the_same_actors_every_batch(ray_cluster):
     program = "a, b = map(int, input().split())\nprint(a {} b)"
     texts = [f"```python\n{program.format(op)}\n```" for op in "+-"] + ["no code here"]

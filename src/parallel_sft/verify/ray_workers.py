@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 BATCH = 4  # candidates per actor call at most: small, so a lost node costs little
 IN_FLIGHT = 2  # calls queued per actor, so it never waits for the driver between batches
 START_TIMEOUT_S = 120.0  # how long to wait for any actor at all before giving up
+# A problem whose tests hold more than this goes to the object store once, and batches
+# carry a reference to it; smaller ones travel inside each batch (cheaper than a fetch).
+BY_REFERENCE_BYTES = 64 * 1024
 
 
 class RayUnavailableError(PsftError):
@@ -105,9 +108,14 @@ class SandboxActor:
         return ray.get_runtime_context().get_node_id()
 
     def judge(self, batch: list, config: VerifyConfig) -> list:
+        import ray
+
+        # Problems with large tests come as object refs, fetched once per batch.
+        refs = list({p for _, _, p in batch if isinstance(p, ray.ObjectRef)})
+        fetched = dict(zip(refs, ray.get(refs), strict=True)) if refs else {}
         return [
-            (i, verify_program(c.code, get_language(c.language), p, sandbox=self.sandbox,
-                               config=config))
+            (i, verify_program(c.code, get_language(c.language), fetched.get(p, p),
+                               sandbox=self.sandbox, config=config))
             for i, c, p in batch
         ]  # fmt: skip
 
@@ -144,6 +152,7 @@ class RayWorkers:
     def judge(self, work: Work, config: VerifyConfig, record: Record) -> None:
         ray = self.ray
         size = max(1, min(BATCH, len(work) // (self.size * IN_FLIGHT * 2) or 1))
+        work = self._by_reference(work)
         queue = deque(list(work[i : i + size]) for i in range(0, len(work), size))
         config_ref = ray.put(config)
         running: dict = {}  # result ref -> (actor, batch)
@@ -199,6 +208,18 @@ class RayWorkers:
                     pass
             raise
 
+    def _by_reference(self, work: Work) -> list:
+        """`work` with each large problem replaced by one object-store reference."""
+        refs: dict[int, Any] = {}
+        out = []
+        for i, cand, problem in work:
+            if id(problem) not in refs:
+                size = sum(len(t.input) + len(t.output) for t in problem.tests)
+                refs[id(problem)] = self.ray.put(problem) if size > BY_REFERENCE_BYTES else None
+            ref = refs[id(problem)]
+            out.append((i, cand, problem if ref is None else ref))
+        return out
+
     def _placed(self, ref) -> None:
         actor = self.starting.pop(ref)
         try:
@@ -231,6 +252,7 @@ class RayWorkers:
             f"ray: {self.judged} programs judged by {len(self.nodes)} sandbox actors on "
             f"{nodes} node{'s' * (nodes != 1)}; {self.retried} batches retried after "
             f"{self.lost} actors were lost"
+            + (f"; {self.duplicates} repeated verdicts dropped" if self.duplicates else "")
         )
 
 
