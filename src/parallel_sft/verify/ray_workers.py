@@ -113,10 +113,11 @@ class SandboxActor:
         # Problems with large tests come as object refs, fetched once per batch.
         refs = list({p for _, _, p in batch if isinstance(p, ray.ObjectRef)})
         fetched = dict(zip(refs, ray.get(refs), strict=True)) if refs else {}
+        problems = [fetched[p] if isinstance(p, ray.ObjectRef) else p for _, _, p in batch]
         return [
-            (i, verify_program(c.code, get_language(c.language), fetched.get(p, p),
+            (i, verify_program(c.code, get_language(c.language), problem,
                                sandbox=self.sandbox, config=config))
-            for i, c, p in batch
+            for (i, c, _), problem in zip(batch, problems, strict=True)
         ]  # fmt: skip
 
 
