@@ -60,6 +60,16 @@ def candidate_row(c: Candidate) -> dict:
     return {"problem_id": c.problem_id, "language": c.language, "code": c.code, "sample": c.sample}
 
 
+def verify_on_ray(cluster, problems: Path, candidates: Path, tmp_path: Path):
+    """`psft verify --executor ray` on the cluster: (the process, its verdict rows)."""
+    out = tmp_path / "verdicts.jsonl"
+    result = psft("verify", "--problems", str(problems), "--candidates", str(candidates),
+                  "--executor", "ray", "--ray-address", cluster.address,
+                  "--out", str(out), "--quiet", env=cluster.env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result, read_rows(out)
+
+
 def read_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
@@ -68,12 +78,7 @@ def test_fixture_suite_on_ray_gives_the_local_pools_verdicts(
     ray_cluster, samples, suite_verdicts, tmp_path
 ):
     problems, candidates = suite_files(samples, tmp_path)
-    out = tmp_path / "verdicts.jsonl"
-    result = psft("verify", "--problems", str(problems), "--candidates", str(candidates),
-                  "--executor", "ray", "--ray-address", ray_cluster.address,
-                  "--out", str(out), "--quiet", env=ray_cluster.env)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    rows = read_rows(out)
+    result, rows = verify_on_ray(ray_cluster, problems, candidates, tmp_path)
     assert sorted(r["sample"] for r in rows) == list(range(len(CASES)))
     got = {CASES[r["sample"]]: (r["status"], r["tests_passed"], r["tests_total"]) for r in rows}
     local = {
@@ -139,12 +144,7 @@ def test_a_problem_with_large_tests_travels_by_reference(ray_cluster, samples, t
     cands = [Candidate(problem.id, lang, LANGUAGES[lang].example) for lang in langs]
     problems = write_jsonl(tmp_path / "problems.jsonl", [problem.to_dict()])
     candidates = write_jsonl(tmp_path / "candidates.jsonl", [candidate_row(c) for c in cands])
-    out = tmp_path / "verdicts.jsonl"
-    result = psft("verify", "--problems", str(problems), "--candidates", str(candidates),
-                  "--executor", "ray", "--ray-address", ray_cluster.address,
-                  "--out", str(out), "--quiet", env=ray_cluster.env)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    rows = read_rows(out)
+    result, rows = verify_on_ray(ray_cluster, problems, candidates, tmp_path)
     assert [(r["language"], r["status"], r["tests_passed"]) for r in rows] == [
         (lang, "OK", 2) for lang in langs
     ]
