@@ -200,3 +200,40 @@ def test_cgroup_failure_is_infra_error_not_a_crash(monkeypatch):
     verdict = verify_program(LANGUAGES["python"].example, LANGUAGES["python"], problem, sandbox=box)
     assert verdict.status is Status.INFRA_ERROR
     assert "cannot create the run's cgroup" in verdict.detail
+
+
+LEAVES_TRACES = r"""
+import os, subprocess, sys
+open("/tmp/psft-trace", "w").write("secret")
+if os.path.isdir("/dev/shm"):
+    open("/dev/shm/psft-trace", "w").write("secret")
+subprocess.Popen(["sleep", "3600.75"], start_new_session=True,
+                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(sum(map(int, sys.stdin.read().split())))
+"""
+LOOKS_FOR_TRACES = r"""
+import os, sys
+seen = [p for d in ("/tmp", "/dev/shm") if os.path.isdir(d) for p in os.listdir(d)]
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        seen.append(open(f"/proc/{pid}/cmdline").read().replace("\0", " "))
+    except OSError:
+        pass
+seen = [s for s in seen if "psft-trace" in s or "3600.75" in s]
+print(seen or sum(map(int, sys.stdin.read().split())))
+"""
+
+
+def test_a_candidate_sees_nothing_of_the_one_before_in_the_same_worker():
+    """One worker judges both, one after the other: the first leaves files in /tmp and
+    /dev/shm and a detached process; the second, in the same worker, finds none of them
+    (it prints them instead of the sum if it does), and neither survives on the host."""
+    from parallel_sft.records import Candidate
+    from parallel_sft.verify.pool import verify_batch
+
+    problem = make_problem(("2 3\n", "5\n"))
+    codes = (LEAVES_TRACES, LOOKS_FOR_TRACES) * 2
+    items = [(Candidate(problem.id, "python", code), problem) for code in codes]
+    verdicts = verify_batch(items, workers=1, progress=False)
+    assert [v.status for v in verdicts] == [Status.OK] * 4, [v.detail for v in verdicts]
+    assert processes_matching("sleep 3600.75") == []

@@ -87,13 +87,12 @@ class Cgroup:
         return None if peak is None else peak / 2**20
 
     def pids(self) -> set[int]:
-        found: set[int] = set()
-        for procs in self.procs:
-            try:
-                found.update(int(p) for p in procs.read_text().split())
-            except (OSError, ValueError):
-                pass
-        return found
+        """Every process inside. One file says it: each process joins all of `dirs` at
+        once, and nothing inside can see these files to move itself."""
+        try:
+            return {int(p) for p in self.procs[0].read_text().split()}
+        except (OSError, ValueError):
+            return set()
 
     def kill(self) -> None:
         """SIGKILL everything inside, including processes that left the process group."""
@@ -102,6 +101,7 @@ class Cgroup:
                 _write(self.dirs[0] / "cgroup.kill", "1")
             except OSError:
                 pass
+        delay = 0.0005
         for _ in range(200):
             pids = self.pids()
             if not pids:
@@ -111,19 +111,22 @@ class Cgroup:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            time.sleep(0.005)
+            time.sleep(delay)  # a killed process leaves the list once it has exited
+            delay = min(delay * 2, 0.005)
 
     def remove(self) -> None:
-        self.kill()
         for d in self.dirs:
-            for _ in range(100):
+            for attempt in range(100):
                 try:
                     d.rmdir()
                     break
                 except FileNotFoundError:
                     break
-                except OSError:  # busy for a moment after the last process exits
-                    time.sleep(0.01)
+                except OSError:  # still has processes, or busy a moment after they exited
+                    if attempt == 0:
+                        self.kill()
+                    else:
+                        time.sleep(0.01)
 
 
 class CgroupManager:

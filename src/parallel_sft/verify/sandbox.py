@@ -23,9 +23,11 @@ only for code you trust (the CLI's --no-sandbox warns).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import resource
 import select
+import shlex
 import shutil
 import signal
 import subprocess
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 BOX = "/box"
 SANDBOX_UID = 65534
 STDERR_KEEP = 64 * 1024
+CPU_CHECK_S = 0.02  # how often a running tree's CPU time is compared with its limit
 # Readable by root on the host, and root's files look like the sandbox user's own.
 _SECRETS = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers")
 _SECRET_DIRS = ("/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d")
@@ -72,6 +75,7 @@ class Sandbox:
         if isolate and shutil.which("bwrap") is None:
             raise SandboxUnavailableError("bubblewrap (bwrap) is not installed")
         self.cgroups = CgroupManager.detect()
+        self.prlimit = shutil.which("prlimit", path=":".join(SYSTEM_PATH))  # util-linux
         if self.cgroups is None:
             log.warning(
                 "no writable cgroup: memory and CPU limits fall back to rlimits and wall time "
@@ -128,7 +132,11 @@ class Sandbox:
                     popen_env, cwd = {}, None
                 else:
                     cmd, popen_env, cwd = list(argv), full_env, box
-                child_setup = _ChildSetup(limits, cgroup, rlimit_as)
+                child_setup = None
+                if cgroup is not None and self.prlimit is not None:
+                    cmd = [*_launcher(self.prlimit, limits, cgroup), *cmd]
+                else:
+                    child_setup = _ChildSetup(limits, cgroup, rlimit_as)
                 start = time.monotonic()
                 try:
                     proc = subprocess.Popen(
@@ -140,7 +148,7 @@ class Sandbox:
                         env=popen_env,
                         pass_fds=(fstatus.fileno(),),
                         start_new_session=True,
-                        preexec_fn=child_setup,
+                        preexec_fn=child_setup,  # None: vfork, see _launcher
                     )
                 except (OSError, subprocess.SubprocessError) as err:
                     return _not_started(f"cannot start {cmd[0]}: {err}")
@@ -197,10 +205,11 @@ class Sandbox:
         for path in _SECRET_DIRS:
             if os.path.isdir(path):
                 cmd += ["--tmpfs", path]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        # After /tmp's tmpfs, which would hide a path under /tmp bound before it.
         for path in ("/opt", *toolchain.ro_paths, *ro_paths):
             if os.path.exists(path):
                 cmd += ["--ro-bind", path, path]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         cmd += ["--bind" if writable else "--ro-bind", str(box), BOX, "--chdir", BOX]
         cmd += ["--clearenv"]
         for key, value in env.items():
@@ -237,6 +246,30 @@ def _not_started(reason: str) -> Execution:
         stdout=b"",
         stderr=reason.encode(),
     )
+
+
+def _launcher(prlimit: str, limits: RunLimits, cgroup: Cgroup) -> list[str]:
+    """A prefix that does what `_ChildSetup` does, from outside Python: /bin/sh joins the
+    cgroup, util-linux's prlimit sets the rlimits, then the command is exec'd. Without a
+    preexec_fn, Python starts the child with vfork instead of fork, which for a worker
+    process that has imported the toolkit saves about 3 ms per run."""
+    cpu = cpu_rlimit(limits.cpu_s, backstop=True)
+    stack = min(limits.memory_mb, 1024) * 2**20
+    wanted = (
+        ("cpu", resource.RLIMIT_CPU, cpu, cpu + 1),
+        ("fsize", resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+        ("nofile", resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+        ("core", resource.RLIMIT_CORE, 0, 0),
+        ("stack", resource.RLIMIT_STACK, stack, stack),
+    )
+    flags = []
+    for name, which, soft, hard in wanted:
+        inherited = resource.getrlimit(which)[1]
+        if inherited != resource.RLIM_INFINITY and hard > inherited:
+            soft = hard = min(soft, inherited)  # as _setrlimit: keep the stricter one
+        flags.append(f"--{name}={soft}:{hard}")
+    joins = " && ".join(f"echo 0 > {shlex.quote(str(procs))}" for procs in cgroup.procs)
+    return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", prlimit, *flags, "--"]
 
 
 class _ChildSetup:
@@ -284,24 +317,57 @@ def _wait(
     against tick-sampled time, which on a busy (virtual) machine runs ahead of the cgroup's
     exact count: a run could die of SIGXCPU with its measured time under the limit."""
     deadline = time.monotonic() + limits.wall_s
-    delay, stopped = 0.0005, None
-    # WNOWAIT leaves the exited leader a zombie: its pid, and so its process group id, stay
-    # taken until we reap it below. Reaping first would let another run's process take the
-    # pid (pid_max is often 32768, and JVM threads use pids too) and die by our killpg.
-    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-        if time.monotonic() >= deadline:
-            stopped = "wall"
-            break
-        if cgroup is not None and (cgroup.cpu_seconds() or 0.0) > limits.cpu_s:
-            stopped = "cpu"  # the verdict reads the same count: TIME_LIMIT
-            break
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)
+    stopped = None
+    exited = _ExitWatch(proc.pid)
+    try:
+        # WNOWAIT leaves the exited leader a zombie: its pid, and so its process group id,
+        # stay taken until we reap it below. Reaping first would let another run's process
+        # take the pid (pid_max is often 32768, and JVM threads use pids too) and die by
+        # our killpg.
+        while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            now = time.monotonic()
+            if now >= deadline:
+                stopped = "wall"
+                break
+            if cgroup is not None and (cgroup.cpu_seconds() or 0.0) > limits.cpu_s:
+                stopped = "cpu"  # the verdict reads the same count: TIME_LIMIT
+                break
+            exited.wait(min(deadline - now, CPU_CHECK_S))
+    finally:
+        exited.close()
     # Whatever the program left behind (daemons, orphans) dies with it.
     _kill_tree(proc.pid, cgroup)
     _, status = os.waitpid(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it, not Popen
     return status, stopped
+
+
+class _ExitWatch:
+    """Sleeps until a process exits or a timeout passes. A pidfd (Linux 5.3+) wakes us the
+    moment it exits, so a run that takes 3 ms costs 3 ms; without one, sleeps that double
+    from 0.5 ms up to CPU_CHECK_S."""
+
+    def __init__(self, pid: int):
+        self.delay = 0.0005
+        try:
+            self.fd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self.fd = None
+        if self.fd is not None:
+            self.poll = select.poll()
+            self.poll.register(self.fd, select.POLLIN)
+
+    def wait(self, timeout_s: float) -> None:
+        if self.fd is not None:
+            self.poll.poll(max(1, math.ceil(timeout_s * 1000)))
+        else:
+            time.sleep(min(self.delay, timeout_s))
+            self.delay = min(self.delay * 2, CPU_CHECK_S)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _kill_tree(pgid: int, cgroup: Cgroup | None) -> None:
