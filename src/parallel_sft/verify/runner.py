@@ -35,6 +35,7 @@ from .checker import compare
 from .functions import FunctionProblemError, function_program, run_calls
 from .harness import HarnessError, harness_program, run_harness
 from .limits import Limits, RunLimits
+from .precompiled import with_precompiled
 from .sandbox import Execution, Sandbox
 
 # A detail keeps the head of an error (the message) and its tail (where it ended).
@@ -86,6 +87,7 @@ def verify_program(
         elif problem.kind == "function":  # the function inside its language's test driver
             code = function_program(code, lang, problem)
         entry = lang.entry_point(code)
+        lang = with_precompiled(lang, code, toolchain, sandbox)  # see precompiled.py
     except HarnessError as err:
         return Verdict(Status.INFRA_ERROR, 0, total, detail=str(err))
     except (EntryPointError, FunctionProblemError) as err:
