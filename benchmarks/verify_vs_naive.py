@@ -11,11 +11,12 @@ The sets:
 - `fixtures`: in every PL, the registry example on sample/sum-two and the `count-words`
   and `average` fixtures (tests/fixtures/programs/) on their sample problems;
 - `c`, `cpp`: `--generated` programs each (contest style: C++ includes <bits/stdc++.h>),
-  every one distinct, on sum-two's tests;
+  every one distinct, on sum-two's 8 tests (`--tests 1`: compile-bound, one test each);
 - `java`, `python`: `--generated` programs each on a problem with 20 tests.
 
-Each set is judged naive, psft, psft, naive (each goes first once); it prints per set and
-PL the programs, tests, seconds both ways and naive/psft: above 1, psft is faster.
+Each set is judged naive, psft, psft, naive (each goes first once; `--turns 1`: naive,
+psft); it prints per set and PL the programs, tests, seconds both ways and naive/psft:
+above 1, psft is faster.
 
     python benchmarks/verify_vs_naive.py                      # everything
     python benchmarks/verify_vs_naive.py --sets c,cpp --generated 300
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -57,19 +59,24 @@ def naive_one(cand: Candidate, problem: Problem) -> bool:
     values = {"src": entry.source_file, "memory_mb": str(limits.memory_mb),
               **lang.placeholders(), **entry.values}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="naive-") as work:
+        # The sandbox gives each run a private /tmp; here the work dir stands in for it
+        # (Nim's --nimcache:/tmp/..., HOME=/tmp), so concurrent candidates do not collide.
+        def fill(arg: str) -> str:
+            return re.sub(r"(?<![\w/])/tmp(?=/|$)", work, arg.format(**values))
+
         env = {
             "PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)), "HOME": work,
             "TMPDIR": work, "LANG": "C.UTF-8",
-            **{k: v.format(**values) for k, v in lang.env.items()},
+            **{k: fill(v) for k, v in lang.env.items()},
         }  # fmt: skip
         Path(work, entry.source_file).write_text(cand.code)
         if lang.compile is not None:
-            argv = [a.format(**values) for a in lang.compile]
+            argv = [fill(a) for a in lang.compile]
             built = subprocess.run(argv, cwd=work, env=env, capture_output=True,
                                    timeout=limits.for_compile().wall_s)  # fmt: skip
             if built.returncode != 0:
                 return False
-        argv = [a.format(**values) for a in (entry.run or lang.run)]
+        argv = [fill(a) for a in (entry.run or lang.run)]
         wall = limits.for_run(lang).wall_s
         for test in problem.tests:
             try:
@@ -136,8 +143,10 @@ print(a + b + k - {k})
 TEMPLATES = {"c": C_PROGRAM, "cpp": CPP_PROGRAM, "java": JAVA_PROGRAM, "python": PYTHON_PROGRAM}
 
 
-def generated_set(name: str, count: int, samples: dict[str, Problem]):
+def generated_set(name: str, count: int, samples: dict[str, Problem], tests: int | None = None):
     problem = samples["sample/sum-two"]
+    if tests is not None and name in ("c", "cpp"):  # compile-bound: `--tests 1`
+        problem = replace(problem, id=f"bench/sum-{tests}", tests=problem.tests[:tests])
     if name in ("java", "python"):  # many tests per program
         tests = [Test(f"{i} {3 * i - 7}\n", f"{4 * i - 7}\n") for i in range(20)]
         problem = replace(problem, id="bench/sum-20", tests=tests)
@@ -145,17 +154,17 @@ def generated_set(name: str, count: int, samples: dict[str, Problem]):
             for k in range(count)]  # fmt: skip
 
 
-def measure(items, workers: int) -> tuple[float, float]:
-    """(naive s, psft s), each the sum of two turns, each going first once."""
+def measure(items, workers: int, turns: int = 2, psft_workers: int | None = None):
+    """(naive s, psft s), each summed over `turns` turns, the two taking turns going first."""
     config = VerifyConfig(sanitize=False)
     spent = {"naive": 0.0, "psft": 0.0}
-    for order in (("naive", "psft"), ("psft", "naive")):
+    for order in ((("naive", "psft"), ("psft", "naive")) * turns)[:turns]:
         for way in order:
             start = time.perf_counter()
             if way == "naive":
                 passed = naive(items, workers)
             else:
-                passed = [v.ok for v in verify_batch(items, config, workers=workers,
+                passed = [v.ok for v in verify_batch(items, config, workers=psft_workers or workers,
                                                      progress=False)]  # fmt: skip
             spent[way] += time.perf_counter() - start
             if not all(passed):
@@ -170,10 +179,17 @@ def main() -> None:
     parser.add_argument("--langs", default="all", help="PLs of the fixtures set")
     parser.add_argument("--generated", type=int, default=150, help="programs per generated set")
     parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--psft-workers", type=int, default=None,
+                        help="psft's pool size (default: --workers)")  # fmt: skip
+    parser.add_argument("--tests", type=int, default=None,
+                        help="c and cpp sets: only the first N of sum-two's 8 tests")  # fmt: skip
+    parser.add_argument("--turns", type=int, default=2, help="runs each way (1 for big sets)")
     args = parser.parse_args()
     samples = {p.id: p for p in load_sample_problems()}
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
-    print(f"{args.workers} workers; each way twice; sanitized pass off")
+    psft_workers = args.psft_workers or args.workers
+    print(f"{args.workers} naive threads, {psft_workers} psft workers; each way {args.turns}x;"
+          " sanitized pass off")  # fmt: skip
     header = (f"{'set':<10}{'language':<12}{'programs':>9}{'tests':>7}{'naive s':>9}"
               f"{'psft s':>8}{'naive/psft':>12}")  # fmt: skip
     print(header)
@@ -185,11 +201,11 @@ def main() -> None:
             for item in fixture_set(samples, parse_languages(args.langs)):
                 groups.setdefault(item[0].language, []).append(item)
         elif name in TEMPLATES:
-            groups = {name: generated_set(name, args.generated, samples)}
+            groups = {name: generated_set(name, args.generated, samples, args.tests)}
         else:
             raise SystemExit(f"unknown set {name!r}; known: {', '.join(SETS)}")
         for lang, items in groups.items():
-            t_naive, t_psft = measure(items, args.workers)
+            t_naive, t_psft = measure(items, args.workers, args.turns, args.psft_workers)
             total[0] += t_naive
             total[1] += t_psft
             tests = sum(len(p.tests) for _, p in items)
