@@ -114,6 +114,11 @@ class Language:
     time_factor: float = 1.0
     # Runtimes with a large fixed footprint (the JVM) get this on top of the memory limit.
     memory_overhead_mb: int = 0
+    # What a short program costs here, bare (benchmarks/language_costs.py, 2-core machine):
+    # its compile and one run's start-up, in seconds. The pool starts the costliest jobs
+    # first, so that a Scala compile does not begin as the last job of a batch.
+    compile_s: float = 0.0
+    start_s: float = 0.005
     env: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     # Third-party libraries the runtime offers programs (Python's numpy), and a command
     # that succeeds only when they are installed: without them the toolchain counts as

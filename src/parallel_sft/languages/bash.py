@@ -212,6 +212,8 @@ def _calls(node: Any) -> set[str]:
 
 LANGUAGE = Language(
     name="bash",
+    compile_s=0.01,
+    start_s=0.002,
     display="Bash",
     aliases=("sh", "shell", "zsh"),
     source_file="main.sh",

@@ -122,6 +122,8 @@ def gcc_sanitizer(driver: str, std: str, *, libs: tuple[str, ...] = ()) -> Sanit
 
 LANGUAGE = Language(
     name="c",
+    compile_s=0.05,
+    start_s=0.001,
     display="C",
     aliases=("gcc", "c17"),
     source_file="main.c",

@@ -47,6 +47,8 @@ class Clojure(Language):
 
 LANGUAGE = Clojure(
     name="clojure",
+    compile_s=0.00,
+    start_s=0.796,
     display="Clojure",
     aliases=("clj", "cljs"),
     source_file="main.clj",

@@ -16,6 +16,8 @@ FLAGS = ("-O2", STD, "-pipe")
 
 LANGUAGE = Language(
     name="cpp",
+    compile_s=0.47,
+    start_s=0.002,
     display="C++",
     aliases=("c++", "cxx", "cc", "g++", "cpp17", "cpp20"),
     source_file="main.cpp",

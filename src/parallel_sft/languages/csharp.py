@@ -56,6 +56,8 @@ def _mains(node, scope: str):
 
 LANGUAGE = CSharp(
     name="csharp",
+    compile_s=0.18,
+    start_s=0.020,
     display="C#",
     aliases=("cs", "c#", "dotnet", "mono"),
     source_file="main.cs",

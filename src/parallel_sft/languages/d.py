@@ -271,6 +271,8 @@ def without_main(code: str) -> str:
 
 LANGUAGE = Language(
     name="d",
+    compile_s=0.67,
+    start_s=0.003,
     display="D",
     aliases=("dlang", "ldc", "dmd"),
     source_file="main.d",

@@ -257,6 +257,8 @@ def _kept(node: Any) -> bool:
 
 LANGUAGE = Elixir(
     name="elixir",
+    compile_s=0.32,
+    start_s=0.336,
     display="Elixir",
     aliases=("ex", "exs"),
     source_file="main.exs",

@@ -467,6 +467,8 @@ def _procedures(module: Any) -> set[str]:
 
 LANGUAGE = Language(
     name="fortran",
+    compile_s=0.08,
+    start_s=0.002,
     display="Fortran",
     aliases=("f90", "f95", "f03", "f08", "gfortran"),
     source_file="main.f90",

@@ -34,6 +34,8 @@ class Go(Language):
 
 LANGUAGE = Go(
     name="go",
+    compile_s=0.07,
+    start_s=0.001,
     display="Go",
     aliases=("golang",),
     source_file="main.go",

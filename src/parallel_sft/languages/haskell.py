@@ -283,6 +283,8 @@ def prepare(code: str, sig: Signature, imports: str) -> tuple[str, str]:
 
 LANGUAGE = Haskell(
     name="haskell",
+    compile_s=0.14,
+    start_s=0.001,
     display="Haskell",
     aliases=("hs", "ghc"),
     source_file="Main.hs",

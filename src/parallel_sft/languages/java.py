@@ -414,6 +414,8 @@ def _declared(method: Any, arity: int) -> list[str] | None:
 
 LANGUAGE = Java(
     name="java",
+    compile_s=0.46,
+    start_s=0.077,
     display="Java",
     aliases=("java17", "jdk"),
     source_file="Main.java",

@@ -324,6 +324,8 @@ def without_top_level_calls(code: str) -> str:
 
 LANGUAGE = Language(
     name="javascript",
+    compile_s=0.03,
+    start_s=0.041,
     display="JavaScript",
     aliases=("js", "node", "nodejs"),
     source_file="main.js",

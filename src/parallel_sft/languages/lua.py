@@ -227,6 +227,8 @@ def _callee(call: Any) -> str:
 
 LANGUAGE = Language(
     name="lua",
+    compile_s=0.01,
+    start_s=0.001,
     display="Lua",
     aliases=("lua5.4", "lua54"),
     source_file="main.lua",

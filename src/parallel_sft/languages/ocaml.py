@@ -271,6 +271,8 @@ def _effect(node: Any) -> bool:
 
 LANGUAGE = Language(
     name="ocaml",
+    compile_s=0.14,
+    start_s=0.001,
     display="OCaml",
     aliases=("ml",),
     source_file="main.ml",

@@ -251,6 +251,8 @@ def _callee(call: Any) -> str:
 
 LANGUAGE = Language(
     name="perl",
+    compile_s=0.01,
+    start_s=0.004,
     display="Perl",
     aliases=("pl", "perl5"),
     source_file="main.pl",

@@ -299,6 +299,8 @@ def _callee(node: Any) -> str:
 
 LANGUAGE = Language(
     name="php",
+    compile_s=0.02,
+    start_s=0.017,
     display="PHP",
     aliases=("php8",),
     source_file="main.php",

@@ -163,6 +163,8 @@ def without_top_level_calls(code: str) -> str:
 
 LANGUAGE = Language(
     name="python",
+    compile_s=0.04,
+    start_s=0.014,
     display="Python 3",
     aliases=("py", "python3", "py3"),
     source_file="main.py",

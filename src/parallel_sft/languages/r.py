@@ -245,6 +245,8 @@ def _calls_entry(node: Any, entry: str) -> bool:
 
 LANGUAGE = Language(
     name="r",
+    compile_s=0.16,
+    start_s=0.161,
     display="R",
     aliases=("rscript", "rlang"),
     source_file="main.R",

@@ -235,6 +235,8 @@ def _is_guard(condition: Any) -> bool:
 
 LANGUAGE = Language(
     name="ruby",
+    compile_s=0.01,
+    start_s=0.058,
     display="Ruby",
     aliases=("rb",),
     source_file="main.rb",

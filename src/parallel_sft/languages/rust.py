@@ -43,6 +43,8 @@ def _sysroot(rustc: str) -> str | None:
 
 LANGUAGE = Rust(
     name="rust",
+    compile_s=0.18,
+    start_s=0.001,
     display="Rust",
     aliases=("rs",),
     source_file="main.rs",

@@ -85,6 +85,8 @@ def _file_package(root) -> str:
 
 LANGUAGE = Scala(
     name="scala",
+    compile_s=2.59,
+    start_s=0.179,
     display="Scala",
     aliases=("scala2", "sc"),
     source_file="Main.scala",

@@ -27,6 +27,24 @@ def worker_pool(workers: int | None = None, *, isolate: bool = True) -> LocalWor
     return LocalWorkers(workers, isolate=isolate, fork_server=True)
 
 
+def estimated_cost(candidate: Candidate, problem: Problem) -> float:
+    """Seconds a candidate is likely to take, from its PL's measured costs (`compile_s`,
+    `start_s`): its compile, and a start-up per process its tests need (one for a test
+    driver or a benchmark's harness, one per test for stdio problems)."""
+    lang = get_language(candidate.language)
+    processes = 1 if problem.kind == "function" or lang.name in problem.harnesses else None
+    return lang.compile_s + (processes or len(problem.tests)) * lang.start_s
+
+
+def longest_first(
+    work: list[tuple[int, Candidate, Problem]],
+) -> list[tuple[int, Candidate, Problem]]:
+    """`work` with the costliest candidates first (ties keep their order): the batch then
+    ends on short jobs that fill the workers evenly, not on one long compile while the
+    other workers idle. Verdicts still come back by index."""
+    return sorted(work, key=lambda item: -estimated_cost(item[1], item[2]))
+
+
 def verify_batch(
     items: Sequence[tuple[Candidate, Problem]],
     config: VerifyConfig = VerifyConfig(),
@@ -65,6 +83,7 @@ def verify_batch(
                 runnable.append((i, cand, problem))
             else:
                 record(i, rejected)
+        runnable = longest_first(runnable)
         if not runnable:
             pass  # nothing to start workers for
         elif pool is not None:
