@@ -202,6 +202,25 @@ def test_cgroup_failure_is_infra_error_not_a_crash(monkeypatch):
     assert "cannot create the run's cgroup" in verdict.detail
 
 
+@pytest.mark.parametrize("isolate", [True, False])
+def test_a_run_that_cannot_join_its_cgroup_did_not_start(monkeypatch, tmp_path, isolate):
+    """The launcher (sh + prlimit, see sandbox._launcher) joins the cgroup before the
+    command: where that fails, the run never happened (INFRA_ERROR, retried), with or
+    without bubblewrap; it is not the program's RUNTIME_ERROR."""
+    box = Sandbox(isolate=isolate)
+    create = box.cgroups.create
+
+    def unjoinable(*args):
+        cgroup = create(*args)
+        monkeypatch.setattr(type(cgroup), "procs", property(lambda self: (tmp_path / "no" / "x",)))
+        return cgroup
+
+    monkeypatch.setattr(box.cgroups, "create", unjoinable)
+    result = _run(box, tmp_path, "print('ran')")
+    assert not result.started and result.stdout == b""
+    assert b"no/x" in result.stderr
+
+
 LEAVES_TRACES = r"""
 import os, subprocess, sys
 open("/tmp/psft-trace", "w").write("secret")

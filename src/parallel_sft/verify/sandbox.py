@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 BOX = "/box"
 SANDBOX_UID = 65534
 STDERR_KEEP = 64 * 1024
+_LAUNCHED = b"psft-launched"  # the launcher's mark in the status file (see _launcher)
 CPU_CHECK_S = 0.02  # how often a running tree's CPU time is compared with its limit
 # Readable by root on the host, and root's files look like the sandbox user's own.
 _SECRETS = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers")
@@ -134,7 +135,9 @@ class Sandbox:
                     cmd, popen_env, cwd = list(argv), full_env, box
                 child_setup = None
                 if cgroup is not None and self.prlimit is not None:
-                    cmd = [*_launcher(self.prlimit, limits, cgroup), *cmd]
+                    mark = None if self.isolate else status_path  # bwrap reports on its own
+                    launcher = _launcher(self.prlimit, limits, cgroup, mark)
+                    cmd = [*launcher, *cmd]
                 else:
                     child_setup = _ChildSetup(limits, cgroup, rlimit_as)
                 start = time.monotonic()
@@ -159,10 +162,13 @@ class Sandbox:
             if exit_code < 0:  # bare mode: killed by a signal; use bwrap's convention
                 exit_code = 128 - exit_code
             # bwrap reports "exit-code" only once the program ran; a setup failure has none,
-            # and neither has a tree we stopped.
-            started = (
-                not self.isolate or stopped is not None or b"exit-code" in status_path.read_bytes()
-            )
+            # and neither has a tree we stopped. Without bwrap, the launcher's mark says it
+            # got as far as the command (a preexec_fn that fails raises in Popen instead).
+            reported = status_path.read_bytes()
+            if self.isolate:
+                started = stopped is not None or b"exit-code" in reported
+            else:
+                started = child_setup is not None or stopped is not None or _LAUNCHED in reported
             stdout_size = (scratch / "stdout").stat().st_size
             return Execution(
                 started=started,
@@ -248,11 +254,13 @@ def _not_started(reason: str) -> Execution:
     )
 
 
-def _launcher(prlimit: str, limits: RunLimits, cgroup: Cgroup) -> list[str]:
+def _launcher(prlimit: str, limits: RunLimits, cgroup: Cgroup, mark: Path | None) -> list[str]:
     """A prefix that does what `_ChildSetup` does, from outside Python: /bin/sh joins the
     cgroup, util-linux's prlimit sets the rlimits, then the command is exec'd. Without a
     preexec_fn, Python starts the child with vfork instead of fork, which for a worker
-    process that has imported the toolkit saves about 3 ms per run."""
+    process that has imported the toolkit saves about 3 ms per run. Once in the cgroup it
+    writes a mark to `mark` (without bwrap, which reports for itself), so that a launcher
+    that failed reads as a run that did not start, not as the program's failure."""
     cpu = cpu_rlimit(limits.cpu_s, backstop=True)
     stack = min(limits.memory_mb, 1024) * 2**20
     wanted = (
@@ -269,6 +277,8 @@ def _launcher(prlimit: str, limits: RunLimits, cgroup: Cgroup) -> list[str]:
             soft = hard = min(soft, inherited)  # as _setrlimit: keep the stricter one
         flags.append(f"--{name}={soft}:{hard}")
     joins = " && ".join(f"echo 0 > {shlex.quote(str(procs))}" for procs in cgroup.procs)
+    if mark is not None:
+        joins += f" && echo {_LAUNCHED.decode()} > {shlex.quote(str(mark))}"
     return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", prlimit, *flags, "--"]
 
 
