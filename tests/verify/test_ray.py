@@ -170,8 +170,11 @@ print(ray_summary())
     assert result.returncode == 0, result.stderr
     rewards, summary = result.stdout.strip().splitlines()
     assert json.loads(rewards) == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
-    # Two programs a step (the third has no code) on one set of two actors.
-    assert summary.startswith("ray: 4 programs judged by 2 sandbox actors on 2 nodes")
+    # Two programs a step (the third has no code), both steps on one set of actors: one
+    # summary counts all four, none lost. How many actors got work before the batch ended
+    # depends on when each came up (the previous test's actors free their CPUs late).
+    assert re.match(r"ray: 4 programs judged by [12] sandbox actors on [12] nodes?; "
+                    r"0 batches retried after 0 actors were lost", summary), summary  # fmt: skip
 
 
 def test_no_cluster_at_the_address_is_one_line(tmp_path):

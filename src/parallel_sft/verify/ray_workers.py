@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 BATCH = 4  # candidates per actor call at most: small, so a lost node costs little
 IN_FLIGHT = 2  # calls queued per actor, so it never waits for the driver between batches
 START_TIMEOUT_S = 120.0  # how long to wait for any actor at all before giving up
-PLACE_GRACE_S = 20.0  # how long the first batch waits for every actor to come up
 # A problem whose tests hold more than this goes to the object store once, and batches
 # carry a reference to it; smaller ones travel inside each batch (cheaper than a fetch).
 BY_REFERENCE_BYTES = 64 * 1024
@@ -146,7 +145,6 @@ class RayWorkers:
         self.retried = 0  # batches run again after their actor was lost
         self.lost = 0  # actors lost
         self.duplicates = 0  # verdicts that came back for a program already judged
-        self.awaited = False  # whether the first batch gave the actors time to come up
 
     def _start_actor(self) -> None:
         actor = self._remote.options(scheduling_strategy="SPREAD").remote(self.isolate)
@@ -154,8 +152,6 @@ class RayWorkers:
 
     def judge(self, work: Work, config: VerifyConfig, record: Record) -> None:
         ray = self.ray
-        if not self.awaited:
-            self._await_starting(PLACE_GRACE_S)
         size = max(1, min(BATCH, len(work) // (self.size * IN_FLIGHT * 2) or 1))
         work = self._by_reference(work)
         queue = deque(list(work[i : i + size]) for i in range(0, len(work), size))
@@ -224,18 +220,6 @@ class RayWorkers:
             ref = refs[id(problem)]
             out.append((i, cand, problem if ref is None else ref))
         return out
-
-    def _await_starting(self, timeout_s: float) -> None:
-        """Give the actors still starting up to `timeout_s` to come up, once, so that the
-        first batch spreads over all of them instead of going to whichever came up first
-        (fast batches would otherwise end before the others are placed); actors that the
-        cluster cannot place by then (no free CPU) join later, as before."""
-        self.awaited = True
-        deadline = time.monotonic() + timeout_s
-        while self.starting and (left := deadline - time.monotonic()) > 0:
-            done, _ = self.ray.wait(list(self.starting), num_returns=1, timeout=left)
-            for ref in done:
-                self._placed(ref)
 
     def _placed(self, ref) -> None:
         actor = self.starting.pop(ref)
