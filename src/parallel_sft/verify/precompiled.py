@@ -15,6 +15,7 @@ involved, and each compile sees the directory read-only.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import logging
 import os
@@ -67,6 +68,7 @@ def ensure(
     return _ready[memo]
 
 
+@functools.cache  # once per process: it runs the compiler, and ensure() runs per compile
 def _key(name: str, spec: PrecompiledHeader, toolchain: Toolchain) -> str:
     search = os.pathsep.join((*toolchain.bin_dirs, os.environ.get("PATH", "")))
     compiler = shutil.which(spec.builds[0][0], path=search)
