@@ -18,17 +18,20 @@ programs.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from parallel_sft.languages import Language, parse_languages
-from parallel_sft.languages.base import SYSTEM_PATH
-from parallel_sft.verify.limits import Limits
-from parallel_sft.verify.sandbox import Sandbox
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from verify_vs_naive import bare_commands  # noqa: E402
+
+from parallel_sft.languages import Language, parse_languages  # noqa: E402
+from parallel_sft.verify.limits import Limits  # noqa: E402
+from parallel_sft.verify.sandbox import Sandbox  # noqa: E402
 
 STDIN = "3 4\n"
 
@@ -55,12 +58,7 @@ def measure(lang: Language, sandbox: Sandbox, runs: int) -> tuple[float, float, 
             (d / entry.source_file).write_text(lang.example)
         (Path(root) / "in").write_text(STDIN)
 
-        def fill(arg: str) -> str:
-            return re.sub(r"(?<![\w/])/tmp(?=/|$)", str(bare), arg.format(**values))
-
-        env = {"PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)), "HOME": str(bare),
-               "TMPDIR": str(bare), "LANG": "C.UTF-8",
-               **{k: fill(v) for k, v in lang.env.items()}}  # fmt: skip
+        fill, env = bare_commands(lang, toolchain, values, str(bare))
         sandbox_env = {k: v.format(**values) for k, v in lang.env.items()}
 
         def compile_bare() -> None:

@@ -48,6 +48,21 @@ PROGRAMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "prog
 SETS = ("fixtures", "c", "cpp", "java", "python")
 
 
+def bare_commands(lang, toolchain, values: dict[str, str], work: str):
+    """How the naive harness fills a command template, and its environment. The sandbox
+    gives each run a private /tmp; here `work` stands in for it (Nim's --nimcache:/tmp/...,
+    HOME=/tmp), so concurrent candidates do not collide."""
+
+    def fill(arg: str) -> str:
+        return re.sub(r"(?<![\w/])/tmp(?=/|$)", work, arg.format(**values))
+
+    env = {
+        "PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)), "HOME": work,
+        "TMPDIR": work, "LANG": "C.UTF-8", **{k: fill(v) for k, v in lang.env.items()},
+    }  # fmt: skip
+    return fill, env
+
+
 def naive_one(cand: Candidate, problem: Problem) -> bool:
     """Compile once, run each test bare; True when every test passes."""
     lang = get_language(cand.language)
@@ -59,16 +74,7 @@ def naive_one(cand: Candidate, problem: Problem) -> bool:
     values = {"src": entry.source_file, "memory_mb": str(limits.memory_mb),
               **lang.placeholders(), **entry.values}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="naive-") as work:
-        # The sandbox gives each run a private /tmp; here the work dir stands in for it
-        # (Nim's --nimcache:/tmp/..., HOME=/tmp), so concurrent candidates do not collide.
-        def fill(arg: str) -> str:
-            return re.sub(r"(?<![\w/])/tmp(?=/|$)", work, arg.format(**values))
-
-        env = {
-            "PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)), "HOME": work,
-            "TMPDIR": work, "LANG": "C.UTF-8",
-            **{k: fill(v) for k, v in lang.env.items()},
-        }  # fmt: skip
+        fill, env = bare_commands(lang, toolchain, values, work)
         Path(work, entry.source_file).write_text(cand.code)
         if lang.compile is not None:
             argv = [fill(a) for a in lang.compile]
