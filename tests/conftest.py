@@ -79,6 +79,9 @@ def _multiprocessing_helper(pid: int) -> bool:
 def no_stray_processes():
     """After the whole suite: no sandbox is left running and no run cgroup is left over."""
     yield
+    from parallel_sft.verify.session import close_sessions
+
+    close_sessions()  # open until exit by design (verify/session.py); nothing else may be
     left = [pid for pid in descendants(os.getpid()) if not _multiprocessing_helper(pid)]
     assert left == [], "processes left running after the suite"
     for base in Path("/sys/fs/cgroup").glob("*/psft"):

@@ -115,6 +115,38 @@ def test_cpu_time_is_measured(sandbox, tmp_path):
     assert result.cpu_s is not None and 0.3 < result.cpu_s < result.wall_s + 0.5
 
 
+LOOP = "x = 0\nfor i in range(6 * 10**6): x += i"
+TREE = f"""
+import subprocess, sys, threading
+child = subprocess.Popen([sys.executable, "-c", "b = bytearray(96 << 20)\\n" + {LOOP!r}])
+thread = threading.Thread(target=exec, args=({LOOP!r}, {{}})); thread.start(); thread.join()
+print(child.wait())
+"""
+
+
+@pytest.mark.parametrize("sessions", [False, True], ids=["sandbox", "session"])
+def test_every_process_and_thread_of_a_run_is_counted(tmp_path, sessions):
+    """A run joins its cgroup by moving its one thread before exec (`Cgroup.joins`):
+    threads and child processes it starts later are counted too, CPU and memory."""
+    from parallel_sft.verify.session import Session
+
+    box = Sandbox(sessions=sessions)
+    if sessions:
+        session = Session(box, tmp_path, LANGUAGES["python"].find_toolchain(), ())
+        assert session.start()
+        (tmp_path / "box").mkdir()
+        limits = Limits(time_s=10.0).for_run(LANGUAGES["python"])
+        with session:
+            result = session.execute(["python3", "-c", TREE], box=tmp_path / "box",
+                                     scratch=tmp_path / "io", limits=limits)  # fmt: skip
+    else:
+        result = _run(box, tmp_path, TREE, wall_s=30.0)
+    assert result.exit_code == 0 and result.stdout == b"0\n", result
+    one = _run(Sandbox(sessions=False), tmp_path, LOOP)
+    assert result.cpu_s > 1.6 * one.cpu_s, (result.cpu_s, one.cpu_s)  # the thread + the child
+    assert result.peak_memory_mb > 96, "the child's 96 MB"
+
+
 def test_a_spinning_tree_is_stopped_at_its_cpu_limit_by_the_cgroup_count(sandbox, tmp_path):
     """RLIMIT_CPU is checked against tick-sampled time, which on a busy virtual machine runs
     ahead of the cgroup's exact count (CI once saw a SIGXCPU death measured under the
@@ -153,7 +185,8 @@ def test_no_sandbox_mode_still_enforces_limits(tmp_path):
     )
 
 
-def test_sandbox_that_fails_to_start_is_infra_error_and_retried(sandbox, monkeypatch):
+def test_sandbox_that_fails_to_start_is_infra_error_and_retried(monkeypatch):
+    sandbox = Sandbox(sessions=False)  # a sandbox per run: its bwrap is the one broken
     calls = []
     real = Sandbox._bwrap_argv
 
@@ -212,7 +245,7 @@ def test_a_run_that_cannot_join_its_cgroup_did_not_start(monkeypatch, tmp_path, 
 
     def unjoinable(*args):
         cgroup = create(*args)
-        monkeypatch.setattr(type(cgroup), "procs", property(lambda self: (tmp_path / "no" / "x",)))
+        monkeypatch.setattr(type(cgroup), "joins", property(lambda self: (tmp_path / "no" / "x",)))
         return cgroup
 
     monkeypatch.setattr(box.cgroups, "create", unjoinable)

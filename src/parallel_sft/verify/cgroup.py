@@ -55,7 +55,7 @@ def _read_keyed(path: Path, key: str) -> int | None:
 
 @dataclass
 class Cgroup:
-    """One run's cgroup(s). `procs` are the cgroup.procs files a child writes itself into."""
+    """One run's cgroup(s)."""
 
     version: int
     dirs: tuple[Path, ...]  # v2: (leaf,); v1: (memory, pids, cpuacct)
@@ -64,10 +64,25 @@ class Cgroup:
     def procs(self) -> tuple[Path, ...]:
         return tuple(d / "cgroup.procs" for d in self.dirs)
 
+    @property
+    def joins(self) -> tuple[Path, ...]:
+        """The files a single-threaded process writes "0" into to move itself in (the
+        child before exec, the sandbox's launcher, a session's run). On v1 that is `tasks`,
+        which moves the calling thread alone: moving a whole process (cgroup.procs) takes
+        the kernel's thread-group lock for writing, which waits for an RCU grace period,
+        about 10 ms here whenever the previous move was more than a grace period ago (a
+        run after a compile, every run of a JVM program). Moving only the caller skips
+        that lock (Linux 6.x); for a single-threaded process it is the same move, and its
+        children are born inside. v2 has only cgroup.procs for a domain cgroup (mounting
+        it with `favordynmods` removes the wait there)."""
+        name = "cgroup.procs" if self.version == 2 else "tasks"
+        return tuple(d / name for d in self.dirs)
+
     def join(self) -> None:
-        """Move the calling process into the cgroup (called in the child before exec)."""
-        for procs in self.procs:
-            _write(procs, "0")
+        """Move the calling process into the cgroup (called in the child before exec,
+        which is single-threaded: see `joins`)."""
+        for path in self.joins:
+            _write(path, "0")
 
     def oom_killed(self) -> bool:
         if self.version == 2:

@@ -37,6 +37,7 @@ from .harness import HarnessError, harness_program, run_harness
 from .limits import Limits, RunLimits
 from .precompiled import with_precompiled
 from .sandbox import Execution, Sandbox
+from .session import session_for, work_root
 
 # A detail keeps the head of an error (the message) and its tail (where it ended).
 DETAIL_HEAD, DETAIL_TAIL = 240, 160
@@ -93,7 +94,7 @@ def verify_program(
     except (EntryPointError, FunctionProblemError) as err:
         return Verdict(Status.COMPILE_ERROR, 0, total, detail=str(err))
     limits = config.limits.for_problem(problem)
-    root = Path(tempfile.mkdtemp(prefix="psft-", dir=workdir))
+    root = Path(tempfile.mkdtemp(prefix="psft-", dir=workdir or work_root()))
     try:
         values = {
             "src": entry.source_file,
@@ -137,22 +138,35 @@ class _Job:
     ) -> Execution:
         argv = [arg.format(**self.values) for arg in template]
         env = {k: v.format(**self.values) for k, v in self.lang.env.items()}
+        scratch = self.root / name
         for _ in range(INFRA_RETRIES + 1):
-            result = self.sandbox.execute(
-                argv,
-                box=self.box,
-                scratch=self.root / name,
-                limits=limits,
-                stdin=stdin,
-                env=env,
-                toolchain=self.toolchain,
-                ro_paths=self.lang.sandbox_paths,
-                writable=writable,
-                rlimit_as=self.lang.rlimit_as,
-            )
+            session = self._session()
+            if session is not None:  # the same run, without starting a sandbox for it
+                result = session.execute(argv, box=self.box, scratch=scratch, limits=limits,
+                                         stdin=stdin, env=env, writable=writable)  # fmt: skip
+            else:
+                result = self.sandbox.execute(
+                    argv,
+                    box=self.box,
+                    scratch=scratch,
+                    limits=limits,
+                    stdin=stdin,
+                    env=env,
+                    toolchain=self.toolchain,
+                    ro_paths=self.lang.sandbox_paths,
+                    writable=writable,
+                    rlimit_as=self.lang.rlimit_as,
+                )
             if result.started:
                 break
         return result
+
+    def _session(self):
+        """The sandbox session for this job's runs (see session.py), or None."""
+        base = work_root()
+        if not self.root.is_relative_to(base):  # a caller's own work dir
+            base = self.root.parent
+        return session_for(self.sandbox, base, self.toolchain, self.lang.sandbox_paths)
 
 
 def _judge(job: _Job, problem: Problem, config: VerifyConfig) -> Verdict:

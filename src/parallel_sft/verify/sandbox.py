@@ -71,8 +71,13 @@ class Execution:
 
 
 class Sandbox:
-    def __init__(self, isolate: bool = True):
+    def __init__(self, isolate: bool = True, sessions: bool | None = None):
         self.isolate = isolate
+        # Whether a program's runs may share one sandbox session (session.py); off with
+        # PSFT_SANDBOX_SESSIONS=0.
+        if sessions is None:
+            sessions = os.environ.get("PSFT_SANDBOX_SESSIONS", "1") != "0"
+        self.sessions = sessions
         if isolate and shutil.which("bwrap") is None:
             raise SandboxUnavailableError("bubblewrap (bwrap) is not installed")
         self.cgroups = CgroupManager.detect()
@@ -104,21 +109,14 @@ class Sandbox:
     ) -> Execution:
         """Run `argv` in `box` (the program's cwd), its stdio in files under `scratch`."""
         scratch.mkdir(parents=True, exist_ok=True)
-        full_env = {
-            "PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)),
-            "HOME": "/tmp",
-            "TMPDIR": "/tmp",
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            **(env or {}),
-        }
+        full_env = run_env(toolchain, env)
         status_path = scratch / "status.json"
         try:
             cgroup = (
                 self.cgroups.create(limits.memory_mb, limits.processes) if self.cgroups else None
             )
         except OSError as err:
-            return _not_started(f"cannot create the run's cgroup: {err}")
+            return not_started(f"cannot create the run's cgroup: {err}")
         try:
             with (
                 _stdin(stdin) as fin,
@@ -154,7 +152,7 @@ class Sandbox:
                         preexec_fn=child_setup,  # None: vfork, see _launcher
                     )
                 except (OSError, subprocess.SubprocessError) as err:
-                    return _not_started(f"cannot start {cmd[0]}: {err}")
+                    return not_started(f"cannot start {cmd[0]}: {err}")
                 status, stopped = _wait(proc, limits, cgroup)
                 timed_out = stopped == "wall"
                 wall = time.monotonic() - start
@@ -169,20 +167,7 @@ class Sandbox:
                 started = stopped is not None or b"exit-code" in reported
             else:
                 started = child_setup is not None or stopped is not None or _LAUNCHED in reported
-            stdout_size = (scratch / "stdout").stat().st_size
-            return Execution(
-                started=started,
-                exit_code=exit_code,
-                timed_out=timed_out,
-                cpu_s=cgroup.cpu_seconds() if cgroup else None,
-                wall_s=wall,
-                peak_memory_mb=(cgroup.peak_memory_mb() if cgroup else None) or 0.0,
-                oom_killed=cgroup.oom_killed() if cgroup else False,
-                output_limited=stdout_size >= limits.file_bytes
-                or exit_code == 128 + signal.SIGXFSZ,
-                stdout=_read(scratch / "stdout", limits.file_bytes),
-                stderr=_read_tail(scratch / "stderr", STDERR_KEEP),
-            )
+            return collect(started, exit_code, timed_out, wall, cgroup, scratch, limits)
         finally:
             if cgroup is not None:
                 cgroup.remove()
@@ -197,31 +182,89 @@ class Sandbox:
         writable: bool,
         status_fd: int,
     ) -> list[str]:
-        cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
-        cmd += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
-        cmd += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
-        for path in _MERGED_USR:
-            if os.path.islink(path):
-                cmd += ["--symlink", os.readlink(path), path]
-            elif os.path.isdir(path):
-                cmd += ["--ro-bind", path, path]
-        for path in _SECRETS:
-            if os.path.exists(path):
-                cmd += ["--ro-bind", "/dev/null", path]
-        for path in _SECRET_DIRS:
-            if os.path.isdir(path):
-                cmd += ["--tmpfs", path]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-        # After /tmp's tmpfs, which would hide a path under /tmp bound before it.
-        for path in ("/opt", *toolchain.ro_paths, *ro_paths):
-            if os.path.exists(path):
-                cmd += ["--ro-bind", path, path]
+        cmd = ["bwrap", "--unshare-all", *bwrap_mounts(toolchain, ro_paths)]
         cmd += ["--bind" if writable else "--ro-bind", str(box), BOX, "--chdir", BOX]
         cmd += ["--clearenv"]
         for key, value in env.items():
             cmd += ["--setenv", key, value]
         cmd += ["--json-status-fd", str(status_fd), "--", *argv]
         return cmd
+
+
+def run_env(toolchain: Toolchain, env: Mapping[str, str] | None) -> dict[str, str]:
+    """A sandboxed program's whole environment: nothing of ours but a PATH to its tools."""
+    return {
+        "PATH": ":".join((*toolchain.bin_dirs, *SYSTEM_PATH)),
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        **(env or {}),
+    }
+
+
+def writable_mounts() -> tuple[str, ...]:
+    """The file systems `bwrap_mounts` creates writable besides /tmp (a session makes them
+    read-only: runs in it must not leave files there for the next)."""
+    return ("/dev", *(path for path in _SECRET_DIRS if os.path.isdir(path)))
+
+
+def bwrap_mounts(
+    toolchain: Toolchain, ro_paths: Sequence[str], *, host_proc: bool = False
+) -> list[str]:
+    """bwrap's arguments for what a sandboxed program sees, but for its work dir: the
+    sandbox user, read-only system and toolchain paths, no secrets, fresh /proc, /dev and
+    /tmp. Shared by a single run (above) and a session's outer sandbox (session.py), which
+    takes the host's /proc instead (`host_proc`): the kernel lets a nested namespace mount
+    its own /proc only where a proc mount with nothing over it is in view, and bwrap's
+    fresh one has read-only mounts over /proc/sys and others. No program sees that /proc:
+    each run mounts its own over it."""
+    cmd = ["--die-with-parent", "--new-session"]
+    cmd += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
+    cmd += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    for path in _MERGED_USR:
+        if os.path.islink(path):
+            cmd += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            cmd += ["--ro-bind", path, path]
+    for path in _SECRETS:
+        if os.path.exists(path):
+            cmd += ["--ro-bind", "/dev/null", path]
+    for path in _SECRET_DIRS:
+        if os.path.isdir(path):
+            cmd += ["--tmpfs", path]
+    cmd += ["--bind", "/proc", "/proc"] if host_proc else ["--proc", "/proc"]
+    cmd += ["--dev", "/dev", "--tmpfs", "/tmp"]
+    # After /tmp's tmpfs, which would hide a path under /tmp bound before it.
+    for path in ("/opt", *toolchain.ro_paths, *ro_paths):
+        if os.path.exists(path):
+            cmd += ["--ro-bind", path, path]
+    return cmd
+
+
+def collect(
+    started: bool,
+    exit_code: int,
+    timed_out: bool,
+    wall_s: float,
+    cgroup: Cgroup | None,
+    scratch: Path,
+    limits: RunLimits,
+) -> Execution:
+    """The Execution of a run that has ended: its cgroup's counts, its output files."""
+    stdout_size = (scratch / "stdout").stat().st_size
+    return Execution(
+        started=started,
+        exit_code=exit_code,
+        timed_out=timed_out,
+        cpu_s=cgroup.cpu_seconds() if cgroup else None,
+        wall_s=wall_s,
+        peak_memory_mb=(cgroup.peak_memory_mb() if cgroup else None) or 0.0,
+        oom_killed=cgroup.oom_killed() if cgroup else False,
+        output_limited=stdout_size >= limits.file_bytes or exit_code == 128 + signal.SIGXFSZ,
+        stdout=_read(scratch / "stdout", limits.file_bytes),
+        stderr=_read_tail(scratch / "stderr", STDERR_KEEP),
+    )
 
 
 def _stdin(stdin: Path | bytes | None):
@@ -239,7 +282,7 @@ def _stdin(stdin: Path | bytes | None):
     return os.fdopen(read, "rb")
 
 
-def _not_started(reason: str) -> Execution:
+def not_started(reason: str) -> Execution:
     return Execution(
         started=False,
         exit_code=None,
@@ -261,6 +304,16 @@ def _launcher(prlimit: str, limits: RunLimits, cgroup: Cgroup, mark: Path | None
     process that has imported the toolkit saves about 3 ms per run. Once in the cgroup it
     writes a mark to `mark` (without bwrap, which reports for itself), so that a launcher
     that failed reads as a run that did not start, not as the program's failure."""
+    flags = [f"--{name}={soft}:{hard}" for name, _, soft, hard in run_rlimits(limits)]
+    joins = " && ".join(f"echo 0 > {shlex.quote(str(path))}" for path in cgroup.joins)
+    if mark is not None:
+        joins += f" && echo {_LAUNCHED.decode()} > {shlex.quote(str(mark))}"
+    return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", prlimit, *flags, "--"]
+
+
+def run_rlimits(limits: RunLimits) -> list[tuple[str, int, int, int]]:
+    """(prlimit's name, resource, soft, hard) for a run that has a cgroup: hard limits the
+    program cannot raise, each clamped to the inherited hard limit (keep the stricter)."""
     cpu = cpu_rlimit(limits.cpu_s, backstop=True)
     stack = min(limits.memory_mb, 1024) * 2**20
     wanted = (
@@ -270,16 +323,13 @@ def _launcher(prlimit: str, limits: RunLimits, cgroup: Cgroup, mark: Path | None
         ("core", resource.RLIMIT_CORE, 0, 0),
         ("stack", resource.RLIMIT_STACK, stack, stack),
     )
-    flags = []
+    out = []
     for name, which, soft, hard in wanted:
         inherited = resource.getrlimit(which)[1]
         if inherited != resource.RLIM_INFINITY and hard > inherited:
-            soft = hard = min(soft, inherited)  # as _setrlimit: keep the stricter one
-        flags.append(f"--{name}={soft}:{hard}")
-    joins = " && ".join(f"echo 0 > {shlex.quote(str(procs))}" for procs in cgroup.procs)
-    if mark is not None:
-        joins += f" && echo {_LAUNCHED.decode()} > {shlex.quote(str(mark))}"
-    return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", prlimit, *flags, "--"]
+            soft = hard = min(soft, inherited)
+        out.append((name, which, soft, hard))
+    return out
 
 
 class _ChildSetup:
