@@ -150,9 +150,10 @@ def test_a_problem_with_large_tests_travels_by_reference(ray_cluster, samples, t
     ]
 
 
-def test_the_rl_reward_scores_on_ray_with_the_same_actors_every_batch(ray_cluster):
+def test_the_rl_reward_scores_on_ray_with_the_same_actors_every_batch(ray_cluster, tmp_path):
     program = "a, b = map(int, input().split())\nprint(a {} b)"
     texts = [f"```python\n{program.format(op)}\n```" for op in "+-"] + ["no code here"]
+    out = tmp_path / "out.json"  # not stdout, where Ray may forward its own lines
     script = f"""
 import json
 from parallel_sft.samples import load_sample_problems
@@ -162,14 +163,13 @@ problems = load_sample_problems()
 config = RewardConfig(executor="ray", ray_address={ray_cluster.address!r})
 with ExecutionReward(problems, config) as reward:
     steps = [reward.score({texts!r}, ["sample/sum-two"] * 3, ["python"] * 3) for _ in range(2)]
-print(json.dumps([s.rewards for s in steps]))
-print(ray_summary())
+open({str(out)!r}, "w").write(json.dumps([[s.rewards for s in steps], ray_summary()]))
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env=ray_cluster.env, timeout=300)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    rewards, summary = result.stdout.strip().splitlines()
-    assert json.loads(rewards) == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    rewards, summary = json.loads(out.read_text())
+    assert rewards == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
     # Two programs a step (the third has no code), both steps on one set of actors: one
     # summary counts all four, none lost. How many actors got work before the batch ended
     # depends on when each came up (the previous test's actors free their CPUs late).
