@@ -180,15 +180,19 @@ class RayCluster:
         return int(float(used[0].split("/")[1].split()[0])) if used else 0
 
     def _wait_for_cpus(self, n: int) -> None:
+        """Until the cluster counts exactly `n` CPUs (one per node)."""
         import time
 
         deadline = time.monotonic() + 120
-        while self.cpus() < n:
+        while self.cpus() != n:
             assert time.monotonic() < deadline, (self.root / "head.log").read_text()[-2000:]
             time.sleep(0.5)
 
     def start_worker_node(self) -> subprocess.Popen:
-        """The second node (joined, its CPU counted by the head, before this returns)."""
+        """The second node (joined, its CPU counted by the head, before this returns).
+        After a node was killed, first wait until the head has declared it dead (missed
+        heartbeats, some seconds): until then it still counts, and Ray may place the next
+        test's actors on it, which then die with it."""
         self._wait_for_cpus(1)
         self.worker = self._start("worker", "--address", self.address)
         self._wait_for_cpus(2)
