@@ -119,6 +119,18 @@ def test_a_run_cannot_reach_the_supervisor_or_other_runs_files(fresh, tmp_path):
     assert session.proc is not None and session.proc.pid == supervisor, "the session lives on"
 
 
+def test_a_command_that_is_not_there_exits_127_and_the_session_lives_on(fresh, tmp_path):
+    session = _session(tmp_path)
+    (tmp_path / "box").mkdir()
+    limits = Limits().for_run(LANGUAGES["python"])
+    missing = session.execute(["psft-no-such-tool", "x"], box=tmp_path / "box",
+                              scratch=tmp_path / "missing", limits=limits)  # fmt: skip
+    assert missing.started and missing.exit_code == 127
+    assert missing.stderr.startswith(b"psft-sandbox: cannot run psft-no-such-tool: "), missing
+    after = _run(session, tmp_path, "print(6 * 7)", name="after")
+    assert after.exit_code == 0 and after.stdout == b"42\n", after.stderr
+
+
 LEAVES = r"""
 import ctypes, os, platform, subprocess
 open("/tmp/psft-left", "w").write("x")

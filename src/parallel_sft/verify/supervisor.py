@@ -132,14 +132,10 @@ def _exec(req: dict, fds: tuple[int, int, int]) -> None:
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     os.chdir("/box")
     argv, env = req["argv"], req["env"]
-    paths = [""] if "/" in argv[0] else env.get("PATH", "/usr/bin:/bin").split(":")
-    error = None
-    for directory in paths:
-        try:
-            os.execve(os.path.join(directory, argv[0]), argv, env)
-        except OSError as err:
-            error = error or err if err.errno == 2 else err  # prefer a reason over ENOENT
-    os.write(2, f"psft-sandbox: cannot run {argv[0]}: {error}\n".encode())
+    try:
+        os.execvpe(argv[0], argv, env)  # searches env's PATH, as bwrap's execvp does
+    except OSError as err:
+        os.write(2, f"psft-sandbox: cannot run {argv[0]}: {err}\n".encode())
     os._exit(127)
 
 
