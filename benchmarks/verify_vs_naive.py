@@ -12,7 +12,12 @@ The sets:
   and `average` fixtures (tests/fixtures/programs/) on their sample problems;
 - `c`, `cpp`: `--generated` programs each (contest style: C++ includes <bits/stdc++.h>),
   every one distinct, on sum-two's 8 tests (`--tests 1`: compile-bound, one test each);
-- `java`, `python`: `--generated` programs each on a problem with 20 tests.
+- `java`, `python`: `--generated` programs each on a problem with 20 tests;
+- `scala`: `--generated` programs each on sum-two's tests (compile-bound: scalac takes
+  about 1.4 s a program).
+
+psft compiles Java and Scala with a compile server in each worker's sandbox session
+(verify/compile_server.py); `PSFT_COMPILE_SERVERS=0` measures it without.
 
 Each set is judged naive, psft, psft, naive (each goes first once; `--turns 1`: naive,
 psft); it prints per set and PL the programs, tests, seconds both ways and naive/psft:
@@ -45,7 +50,7 @@ from parallel_sft.verify.pool import verify_batch
 from parallel_sft.verify.runner import VerifyConfig
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "programs"
-SETS = ("fixtures", "c", "cpp", "java", "python")
+SETS = ("fixtures", "c", "cpp", "java", "python", "scala")
 
 
 def bare_commands(lang, toolchain, values: dict[str, str], work: str):
@@ -141,17 +146,26 @@ public class Main {{
     }}
 }}
 """
+SCALA_PROGRAM = """object Main {{
+  def main(args: Array[String]): Unit = {{
+    val Array(a, b) = scala.io.StdIn.readLine().trim.split(" +").map(_.toLong)
+    val k = {k}L
+    println(a + b + k - k)
+  }}
+}}
+"""
 PYTHON_PROGRAM = """import sys
 a, b = map(int, sys.stdin.readline().split())
 k = {k}
 print(a + b + k - {k})
 """
-TEMPLATES = {"c": C_PROGRAM, "cpp": CPP_PROGRAM, "java": JAVA_PROGRAM, "python": PYTHON_PROGRAM}
+TEMPLATES = {"c": C_PROGRAM, "cpp": CPP_PROGRAM, "java": JAVA_PROGRAM, "python": PYTHON_PROGRAM,
+             "scala": SCALA_PROGRAM}  # fmt: skip
 
 
 def generated_set(name: str, count: int, samples: dict[str, Problem], tests: int | None = None):
     problem = samples["sample/sum-two"]
-    if tests is not None and name in ("c", "cpp"):  # compile-bound: `--tests 1`
+    if tests is not None and name in ("c", "cpp", "scala"):  # compile-bound: `--tests 1`
         problem = replace(problem, id=f"bench/sum-{tests}", tests=problem.tests[:tests])
     if name in ("java", "python"):  # many tests per program
         tests = [Test(f"{i} {3 * i - 7}\n", f"{4 * i - 7}\n") for i in range(20)]

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .entry import EntryPoint
@@ -93,6 +93,28 @@ class Sanitizer:
 
 
 @dataclass(frozen=True)
+class CompileServer:
+    """A compiler kept warm for a sandbox session, for a PL whose compiler spends most of a
+    small program's compile starting itself (javac: 0.30 s of 0.32 s here).
+
+    verify/compile_server.py starts `start` once per session, as a long-lived run of its
+    own (own namespaces, cgroup and limits, the session's work dirs at /box), and sends it
+    each compile the `compile` command would have done. The server speaks the protocol of
+    languages/servers/JvmCompileServer.java. Whatever goes wrong with it (it cannot start, dies,
+    runs past a limit, cannot take the arguments) sends that compile to the `compile`
+    command instead, so a verdict never depends on the server.
+    """
+
+    source: str  # its program, in languages/servers/; {server} in `start` is its path
+    # argv template that starts it in /box (the command templates' values, and {server}):
+    # the compiler's JVM as the `compile` command's launcher starts it, its env included.
+    start: tuple[str, ...]
+    # request(compile argv, work dir) -> the server's arguments for that compile, with
+    # paths under `work dir` (relative to /box); None where it cannot take them.
+    request: Callable[[Sequence[str], str], list[str] | None]
+
+
+@dataclass(frozen=True)
 class Language:
     name: str  # canonical registry key
     display: str  # human name: "C++"
@@ -137,6 +159,8 @@ class Language:
     # A header precompiled once per machine for programs that include it (C++'s
     # <bits/stdc++.h>); see `PrecompiledHeader` and verify/precompiled.py.
     precompiled: PrecompiledHeader | None = None
+    # A compiler kept warm for a session's compiles (javac); see `CompileServer`.
+    compile_server: CompileServer | None = field(default=None, hash=False, compare=False)
     # Function problems: how types, values, headers and the test driver are written
     # (`functions.FunctionSupport`); None: this language takes stdio problems only.
     functions: FunctionSupport | None = field(default=None, hash=False, compare=False)

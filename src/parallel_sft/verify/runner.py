@@ -32,6 +32,7 @@ from ..languages.base import Sanitizer
 from ..languages.entry import EntryPointError
 from ..records import Candidate, Harness, Problem, Status, Test, Verdict
 from .checker import compare
+from .compile_server import compile_with_server
 from .functions import FunctionProblemError, function_program, run_calls
 from .harness import HarnessError, harness_program, run_harness
 from .limits import Limits, RunLimits
@@ -141,6 +142,13 @@ class _Job:
         scratch = self.root / name
         for _ in range(INFRA_RETRIES + 1):
             session = self._session()
+            server = self.lang.compile_server
+            if session is not None and server is not None and template == self.lang.compile:
+                result = compile_with_server(session, server, argv, box=self.box,
+                                             scratch=scratch, limits=limits,
+                                             values=self.values)  # fmt: skip
+                if result is not None:  # else the compile command, as without a server
+                    return result
             if session is not None:  # the same run, without starting a sandbox for it
                 result = session.execute(argv, box=self.box, scratch=scratch, limits=limits,
                                          stdin=stdin, env=env, writable=writable)  # fmt: skip

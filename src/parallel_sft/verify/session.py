@@ -36,8 +36,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..languages.base import Toolchain
+from ..languages.base import CompileServer, Toolchain
+from .cgroup import Cgroup
 from .limits import RunLimits
 from .sandbox import (
     BOX,
@@ -51,6 +53,9 @@ from .sandbox import (
     run_rlimits,
     writable_mounts,
 )
+
+if TYPE_CHECKING:
+    from .compile_server import Server
 
 log = logging.getLogger(__name__)
 PYTHON = "/usr/bin/python3"  # the system's: the toolkit's own may live in a hidden home
@@ -130,6 +135,9 @@ class Session:
         self.ro_paths = tuple(ro_paths)
         self.proc: subprocess.Popen | None = None
         self._pending = b""
+        # Compile servers running in this session, and how often each failed (compile_server.py).
+        self.servers: dict[CompileServer, Server] = {}
+        self.server_failures: dict[CompileServer, int] = {}
 
     def start(self) -> bool:
         cmd = ["bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc"]
@@ -192,30 +200,11 @@ class Session:
         except OSError as err:
             return not_started(f"cannot create the run's cgroup: {err}")
         try:
-            request = {
-                "argv": list(argv),
-                "env": run_env(self.toolchain, env),
-                "box": self.inside(box),
-                "writable": writable,
-                "stdin": self.inside(stdin) if isinstance(stdin, Path) else None,
-                "secret": stdin.decode("latin-1") if isinstance(stdin, bytes) else None,
-                "stdout": self.inside(scratch / "stdout"),
-                "stderr": self.inside(scratch / "stderr"),
-                "cgroups": [
-                    f"{CGROUPS}/{i}/{path.parent.name}/{path.name}"
-                    for i, path in enumerate(cgroup.joins)
-                ],  # fmt: skip
-                "rlimits": [[which, soft, hard] for _, which, soft, hard in run_rlimits(limits)],
-                "hide": [ROOT, CGROUPS, CODE],
-            }
+            request = self._request(argv, box, stdin, scratch / "stdout", scratch / "stderr",
+                                    cgroup, limits, env, writable)  # fmt: skip
             start = time.monotonic()
-            try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.write(json.dumps(request).encode() + b"\n")
-                self.proc.stdin.flush()
-            except OSError as err:
-                self._fail(f"the supervisor is gone: {err}")
-                return not_started(f"the sandbox session failed: {err}")
+            if not self._send(request):
+                return not_started("the sandbox session failed")
             reply, stopped = self._wait(start, limits, cgroup)
             wall = time.monotonic() - start
             if reply is None:
@@ -229,6 +218,59 @@ class Session:
                            limits)  # fmt: skip
         finally:
             cgroup.remove()
+
+    def detach(
+        self,
+        argv: Sequence[str],
+        *,
+        box: Path,
+        stdin: Path,
+        stdout: Path,
+        stderr: Path,
+        limits: RunLimits,
+        cgroup: Cgroup,
+    ) -> str | None:
+        """Start a long-lived run (a compile server) in `cgroup`, with FIFOs under the
+        session's root as its stdin and stdout, and `box` writable; the caller talks to it
+        and ends it by killing `cgroup`. None once it has started, else why not."""
+        if self.proc is None:
+            return "the sandbox session has ended"
+        request = self._request(argv, box, stdin, stdout, stderr, cgroup, limits, None, True)
+        if not self._send({**request, "detach": True}):
+            return "the sandbox session failed"
+        reply = self._reply(time.monotonic() + START_TIMEOUT_S)
+        if reply is None:
+            self._fail(f"the supervisor stopped answering: {_tail(self.log_path)}")
+            return "the sandbox session failed"
+        return None if reply["started"] else reply["error"]
+
+    def _request(self, argv, box, stdin, stdout, stderr, cgroup, limits, env, writable) -> dict:
+        return {
+            "argv": list(argv),
+            "env": run_env(self.toolchain, env),
+            "box": self.inside(box),
+            "writable": writable,
+            "stdin": self.inside(stdin) if isinstance(stdin, Path) else None,
+            "secret": stdin.decode("latin-1") if isinstance(stdin, bytes) else None,
+            "stdout": self.inside(stdout),
+            "stderr": self.inside(stderr),
+            "cgroups": [
+                f"{CGROUPS}/{i}/{path.parent.name}/{path.name}"
+                for i, path in enumerate(cgroup.joins)
+            ],  # fmt: skip
+            "rlimits": [[which, soft, hard] for _, which, soft, hard in run_rlimits(limits)],
+            "hide": [ROOT, CGROUPS, CODE],
+        }
+
+    def _send(self, request: dict) -> bool:
+        try:
+            assert self.proc is not None and self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self.proc.stdin.flush()
+            return True
+        except OSError as err:
+            self._fail(f"the supervisor is gone: {err}")
+            return False
 
     def _wait(self, start: float, limits: RunLimits, cgroup) -> tuple[dict | None, str | None]:
         """The supervisor's reply, killing the run's cgroup at the deadline or once its CPU
@@ -268,6 +310,8 @@ class Session:
         return json.loads(line)
 
     def close(self) -> None:
+        while self.servers:
+            self.servers.popitem()[1].close()
         proc, self.proc = self.proc, None
         if proc is None:
             return

@@ -23,6 +23,10 @@ has no network, no home, read-only system paths, see `sandbox.py`):
   program as uid 65534 with the request's environment. Being uid 65534 inside its
   namespace, it keeps no capability across the exec.
 
+A request with `detach` is answered once its program has started (the host keeps it for
+many requests: a compile server, see `verify/compile_server.py`), and its A is reaped when
+it ends; the host talks to it through FIFOs as its stdio and ends it by killing its cgroup.
+
 Why the program cannot reach this process: it is not in the program's PID namespace (no
 pid to signal or to open), and this process and its forks are not dumpable, so its /proc
 entries (fds, memory) need a capability the program does not have in this namespace. The
@@ -177,7 +181,19 @@ def _start(req: dict, report: int) -> None:
     os._exit(_exit_code(status))
 
 
+_detached: set[int] = set()  # long-lived runs (a compile server): reaped once they end
+
+
+def _reap() -> None:
+    for pid in list(_detached):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            _detached.discard(pid)
+
+
 def _run(req: dict) -> dict:
+    """Start one run; answer when it has ended, or (`detach`) once it has started: the host
+    then talks to it through its stdio (FIFOs) and ends it by killing its cgroup."""
+    _reap()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -189,6 +205,11 @@ def _run(req: dict) -> dict:
         finally:
             os._exit(127)
     os.close(write)
+    if req.get("detach"):  # the report pipe closes at the program's exec (or its failure)
+        with os.fdopen(read, "rb") as f:
+            error = f.read().decode("utf-8", "replace")
+        _detached.add(pid)
+        return {"started": False, "error": error} if error else {"started": True}
     _, status = os.waitpid(pid, 0)
     with os.fdopen(read, "rb") as f:
         error = f.read().decode("utf-8", "replace")
