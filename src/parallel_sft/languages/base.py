@@ -159,6 +159,9 @@ class Language:
     # A header precompiled once per machine for programs that include it (C++'s
     # <bits/stdc++.h>); see `PrecompiledHeader` and verify/precompiled.py.
     precompiled: PrecompiledHeader | None = None
+    # True: the run command is `<interpreter> <script>` with Python's own startup, which a
+    # session may start from a forked, pre-started interpreter (verify/zygote.py).
+    zygote: bool = False
     # A compiler kept warm for a session's compiles (javac); see `CompileServer`.
     compile_server: CompileServer | None = field(default=None, hash=False, compare=False)
     # Function problems: how types, values, headers and the test driver are written

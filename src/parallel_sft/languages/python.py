@@ -171,6 +171,7 @@ LANGUAGE = Language(
     compile=("python3", "-m", "py_compile", "{src}"),
     compiled=False,
     run=("python3", "{src}"),
+    zygote=True,  # runs forked from a pre-started python3 in a session: verify/zygote.py
     tools=("python3",),
     debian_packages=("python3", "python3-numpy"),
     libraries=("numpy",),

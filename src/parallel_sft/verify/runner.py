@@ -150,8 +150,16 @@ class _Job:
                 if result is not None:  # else the compile command, as without a server
                     return result
             if session is not None:  # the same run, without starting a sandbox for it
-                result = session.execute(argv, box=self.box, scratch=scratch, limits=limits,
-                                         stdin=stdin, env=env, writable=writable)  # fmt: skip
+                result = session.execute(
+                    argv,
+                    box=self.box,
+                    scratch=scratch,
+                    limits=limits,
+                    stdin=stdin,
+                    env=env,
+                    writable=writable,
+                    zygote=self.lang.zygote and template == self.lang.run,
+                )
             else:
                 result = self.sandbox.execute(
                     argv,

@@ -188,8 +188,10 @@ class Session:
         stdin: Path | bytes | None = None,
         env: Mapping[str, str] | None = None,
         writable: bool = False,
+        zygote: bool = False,
     ) -> Execution:
-        """As `Sandbox.execute`, for a `box` and `stdin` under the session's root."""
+        """As `Sandbox.execute`, for a `box` and `stdin` under the session's root. `zygote`:
+        a `python3 script` run, which the session's Python zygote may start (zygote.py)."""
         if self.proc is None:
             return not_started("the sandbox session has ended")
         scratch.mkdir(parents=True, exist_ok=True)
@@ -202,6 +204,7 @@ class Session:
         try:
             request = self._request(argv, box, stdin, scratch / "stdout", scratch / "stderr",
                                     cgroup, limits, env, writable)  # fmt: skip
+            request["zygote"] = zygote and os.environ.get("PSFT_ZYGOTE", "1") != "0"
             start = time.monotonic()
             if not self._send(request):
                 return not_started("the sandbox session failed")

@@ -23,6 +23,10 @@ has no network, no home, read-only system paths, see `sandbox.py`):
   program as uid 65534 with the request's environment. Being uid 65534 inside its
   namespace, it keeps no capability across the exec.
 
+A request with `zygote` (a Python script's run) goes to a Python interpreter started once for
+the session, which goes through these same steps and then runs the script without an exec
+(zygote.py).
+
 A request with `detach` is answered once its program has started (the host keeps it for
 many requests: a compile server, see `verify/compile_server.py`), and its A is reaped when
 it ends; the host talks to it through FIFOs as its stdio and ends it by killing its cgroup.
@@ -121,20 +125,24 @@ def _stdio(req: dict) -> tuple[int, int, int]:
     return fin, fout, ferr
 
 
-def _exec(req: dict, fds: tuple[int, int, int]) -> None:
-    """C: become the program."""
+def _prepare(req: dict, fds: tuple[int, int, int]) -> None:
+    """C: everything of the run's process but the program itself."""
     os.setsid()
     if SYS_KEYCTL is not None:  # a new, empty session keyring: nothing kept for the next run
         libc.syscall(SYS_KEYCTL, KEYCTL_JOIN_SESSION_KEYRING, None)
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
     os.closerange(3, 1 << 16)
-    for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):
-        signal.signal(sig, signal.SIG_DFL)
     for which, soft, hard in req["rlimits"]:
         resource.setrlimit(which, (soft, hard))
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     os.chdir("/box")
+
+
+def _exec(req: dict) -> None:
+    """C: become the program."""
+    for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):  # as Python found them
+        signal.signal(sig, signal.SIG_DFL)
     argv, env = req["argv"], req["env"]
     try:
         os.execvpe(argv[0], argv, env)  # searches env's PATH, as bwrap's execvp does
@@ -143,19 +151,32 @@ def _exec(req: dict, fds: tuple[int, int, int]) -> None:
     os._exit(127)
 
 
-def _init(req: dict, report: int) -> None:
-    """B: PID 1 of the run's namespace."""
-    for procs in req["cgroups"]:
-        _write(procs, "0")
-    _check(libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
-    fds = _stdio(req)
-    _filesystem(req)
-    child = os.fork()
+def _failed(report: int, err: BaseException) -> None:
+    """A or B: say why the run could not start, and end."""
+    try:
+        os.write(report, f"{type(err).__name__}: {err}".encode())
+    finally:
+        os._exit(127)
+
+
+def _init(req: dict, report: int, become) -> None:
+    """B: PID 1 of the run's namespace. Returns only in C, where `become` returned."""
+    try:
+        for procs in req["cgroups"]:
+            _write(procs, "0")
+        _check(libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
+        fds = _stdio(req)
+        _filesystem(req)
+        child = os.fork()
+    except BaseException as err:  # noqa: BLE001 - any failure means "did not start"
+        _failed(report, err)
     if child == 0:
         try:
-            _exec(req, fds)
-        finally:
+            _prepare(req, fds)
+        except BaseException:  # noqa: BLE001
             os._exit(127)
+        become(req)
+        return
     for fd in fds:
         os.close(fd)
     os.close(report)  # everything that could fail before the program has been done
@@ -165,17 +186,16 @@ def _init(req: dict, report: int) -> None:
             os._exit(_exit_code(status))
 
 
-def _start(req: dict, report: int) -> None:
-    """A: namespaces, then B; exits with B's status."""
-    _namespaces()
-    child = os.fork()
+def _start(req: dict, report: int, become) -> None:
+    """A: namespaces, then B; exits with B's status. Returns only in C."""
+    try:
+        _namespaces()
+        child = os.fork()
+    except BaseException as err:  # noqa: BLE001
+        _failed(report, err)
     if child == 0:
-        try:
-            _init(req, report)
-        except BaseException as err:  # noqa: BLE001 - any failure means "did not start"
-            os.write(report, f"{type(err).__name__}: {err}".encode())
-        finally:
-            os._exit(127)
+        _init(req, report, become)
+        return
     os.close(report)
     _, status = os.waitpid(child, 0)
     os._exit(_exit_code(status))
@@ -190,20 +210,23 @@ def _reap() -> None:
             _detached.discard(pid)
 
 
-def _run(req: dict) -> dict:
+def _run(req: dict, become=_exec) -> dict | None:
     """Start one run; answer when it has ended, or (`detach`) once it has started: the host
-    then talks to it through its stdio (FIFOs) and ends it by killing its cgroup."""
+    then talks to it through its stdio (FIFOs) and ends it by killing its cgroup.
+
+    C, the run's process, calls `become(req)`: `_exec` execs the program; a `become` that
+    returns (zygote.py's) makes this function return None in C, which then is the program.
+    """
     _reap()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
             os.close(read)
-            _start(req, write)
         except BaseException as err:  # noqa: BLE001
-            os.write(write, f"{type(err).__name__}: {err}".encode())
-        finally:
-            os._exit(127)
+            _failed(write, err)
+        _start(req, write, become)
+        return None
     os.close(write)
     if req.get("detach"):  # the report pipe closes at the program's exec (or its failure)
         with os.fdopen(read, "rb") as f:
@@ -218,12 +241,67 @@ def _run(req: dict) -> dict:
     return {"started": True, "exit_code": _exit_code(status)}
 
 
+# Zygotes (zygote.py), by command and environment; None: it failed, runs of it are exec'd.
+_zygotes: dict[str, tuple | None] = {}
+
+
+def _start_zygote(python: str, env: dict) -> tuple | None:
+    requests, to_zygote = os.pipe()
+    from_zygote, replies = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            fds = [os.dup(fd) for fd in (null, null, 2, requests, replies)]  # all above 4
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)  # inheritable
+            os.closerange(5, 1 << 16)
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):  # as for a program
+                signal.signal(sig, signal.SIG_DFL)
+            code = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
+            os.execvpe(python, [python, code, "3", "4"], env)
+        finally:
+            os._exit(127)
+    for fd in (requests, replies):
+        os.close(fd)
+    return pid, os.fdopen(to_zygote, "wb"), os.fdopen(from_zygote, "rb")
+
+
+def _zygote_run(req: dict) -> dict | None:
+    """The run, started by the zygote for its command and environment (started on first
+    use); None where there is none (not `python3 script`, or it failed): then `_run`."""
+    argv = req["argv"]
+    if len(argv) != 2 or argv[1].startswith("-") or req.get("detach"):
+        return None
+    key = json.dumps([argv[0], req["env"]], sort_keys=True)
+    if key not in _zygotes:
+        _zygotes[key] = _start_zygote(argv[0], req["env"])
+    zygote = _zygotes[key]
+    if zygote is None:
+        return None
+    pid, writer, reader = zygote
+    try:
+        writer.write(json.dumps(req).encode() + b"\n")
+        writer.flush()
+        line = reader.readline()
+    except OSError:
+        line = b""
+    if not line:  # it is gone: runs of this command are exec'd from now on
+        print(f"psft-sandbox: the zygote for {argv[0]} ended", file=sys.stderr, flush=True)
+        _zygotes[key] = None
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return None
+    return json.loads(line)
+
+
 def main() -> None:
     _check(libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "not dumpable")
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
-        reply = _run(json.loads(line))
+        req = json.loads(line)
+        reply = (_zygote_run(req) if req.get("zygote") else None) or _run(req)
         print(json.dumps(reply), flush=True)
 
 
